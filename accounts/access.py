@@ -1,0 +1,67 @@
+"""The one door into an organisation's pages: resolve the organisation from the URL once, check
+membership and rights, enforce the MFA rule, and run the view inside the tenant scope.
+
+Non-members get 404 (never 403: that would reveal the organisation exists); members whose role
+lacks the capability get 403.
+"""
+
+import functools
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django_scopes import scope
+
+from accounts.models import Membership, Role
+from accounts.roles import Capability, role_can
+from accounts.selectors import membership_for
+from accounts.services.organizations import user_remember_organization
+
+
+def mfa_missing(membership: Membership) -> bool:
+    """True when the organisation requires MFA for this member's role and they have none yet."""
+    organization = membership.organization
+    if not organization.require_mfa or membership.role not in (Role.OWNER, Role.ADMIN):
+        return False
+    return not Authenticator.objects.filter(user=membership.user, type=Authenticator.Type.TOTP).exists()
+
+
+def org_view(capability: Capability = Capability.READ, *, write_methods_need: Capability | None = None) -> Callable:
+    """Decorate a view taking ``org`` (the organisation's slug) as its first URL argument.
+
+    ``capability`` is needed for any method; ``write_methods_need`` is additionally needed for
+    POST/PUT/PATCH/DELETE, for pages that read for everyone but write for some.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, org: str, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = membership_for(request.user, org)
+            if mfa_missing(membership):
+                messages.warning(
+                    request,
+                    _("%(organization)s requires two-factor authentication for owners and admins: set it up.")
+                    % {"organization": membership.organization.name},
+                )
+                return redirect("mfa_activate_totp")
+            needed = capability
+            if request.method not in ("GET", "HEAD", "OPTIONS") and write_methods_need is not None:
+                needed = write_methods_need
+            if not role_can(membership.role, needed) or not role_can(membership.role, capability):
+                raise PermissionDenied(_("Your role does not allow this."))
+            request.membership = membership
+            request.organization = membership.organization
+            user_remember_organization(user=request.user, organization=membership.organization)
+            with scope(organization=membership.organization):
+                return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

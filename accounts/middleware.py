@@ -1,0 +1,38 @@
+"""Request middleware of the accounts app."""
+
+from django.conf import settings
+from django.utils import translation
+from django_scopes import scopes_disabled
+
+
+class UserLanguageMiddleware:
+    """Language per person: their own choice, else their organisation's, else the browser's
+    (which Django's LocaleMiddleware already picked, from the language cookie or Accept-Language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = user.language
+            if not language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.last_organization_id:
+                language = user.last_organization.language
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+class AdminScopesMiddleware:
+    """Platform admins work across tenants in Django admin: the one place where tenant scoping is
+    switched off for a whole request (staff only, by Django admin's own permission checks)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/admin/"):
+            with scopes_disabled():
+                return self.get_response(request)
+        return self.get_response(request)

@@ -1,0 +1,31 @@
+// Over-Graph's small behaviours. Loaded as a file (the Content-Security-Policy forbids inline
+// scripts); every page works without it.
+(function () {
+  "use strict";
+
+  // Forms that destroy something ask once more.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // Close an open menu (<details>) when clicking elsewhere or pressing Escape.
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) { menu.removeAttribute("open"); }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest("details.menu"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") {
+      var open = document.querySelector("details.menu[open]");
+      closeMenus(null);
+      if (open) { open.querySelector("summary").focus(); }
+    }
+  });
+})();
