@@ -1,0 +1,110 @@
+# Over-Graph: the two README commands (`make demo`, `make test`) and their helpers.
+#
+# Runs on this project's machine image (Debian 12, Python 3.11, as root) with nothing else installed:
+# every target installs what it needs, and does nothing when it is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+# Holds the sha256 of the requirements.txt last installed: pip runs again only when it changed
+# (content, not mtime, so a fresh checkout or a `touch` does not reinstall).
+REQUIREMENTS_STAMP := $(VENV)/.requirements.sha256
+
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+PROCFILE ?= Procfile.demo
+DEMO_URL ?= http://127.0.0.1:8000
+
+.PHONY: help setup demo test bench lint format gettext venv deps messages migrate static seed
+
+help:
+	@echo "make demo    set up, seed the demo and run web + Celery worker + beat (Ctrl-C stops all)"
+	@echo "make test    run the test suite (SQLite; PostgreSQL when DATABASE_URL is set); PYTEST_ARGS=..."
+	@echo "make bench   run every bench/*.py script; BENCH_ARGS=--quick"
+	@echo "make lint    ruff check + ruff format --check"
+	@echo "make setup   install what is missing, compile messages, migrate, collect static files"
+
+# --- Prerequisites (each one idempotent) ---------------------------------------------------------
+
+gettext:
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
+		echo ">>> msgfmt is missing: installing GNU gettext from Debian (apt-get install gettext)"; \
+		apt-get update && apt-get install -y gettext; \
+	fi
+
+venv:
+	@if [ ! -x $(PY) ]; then \
+		echo ">>> Creating the virtualenv $(VENV) with $(PYTHON)"; \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+
+deps: venv
+	@want=$$(sha256sum requirements.txt | cut -d' ' -f1); \
+	if [ "$$(cat $(REQUIREMENTS_STAMP) 2>/dev/null)" != "$$want" ]; then \
+		echo ">>> Installing requirements.txt into $(VENV) (changed since the last install)"; \
+		$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt; \
+		echo "$$want" > $(REQUIREMENTS_STAMP); \
+	fi
+
+# compilemessages refuses to run when no locale folder exists yet (before the first catalogue).
+messages: gettext deps
+	@if find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -name '*.po' -print -quit | grep -q .; then \
+		$(MANAGE) compilemessages --ignore=$(VENV) --ignore=node_modules --verbosity 0; \
+	else \
+		echo ">>> No translation catalogue (*.po) yet: nothing to compile"; \
+	fi
+
+migrate: deps
+	@$(MANAGE) migrate --noinput
+	@$(MANAGE) createcachetable
+
+static: deps
+	@$(MANAGE) collectstatic --noinput --verbosity 0
+
+setup: messages migrate static
+
+# --- The two README commands --------------------------------------------------------------------
+
+seed: setup
+	@$(MANAGE) seed_demo
+
+# Each process of the Procfile runs under honcho; Ctrl-C stops them all. `exec` hands the terminal's
+# signals straight to honcho instead of make.
+demo: seed
+	@echo
+	@echo "Over-Graph demo: $(DEMO_URL)/  (log in at $(DEMO_URL)/accounts/login/)"
+	@echo "  Django admin:  $(DEMO_URL)/admin/    API docs: $(DEMO_URL)/api/docs/"
+	@echo "  Processes:     $$(cut -d: -f1 $(PROCFILE) | grep -v '^#' | tr '\n' ' ')(Ctrl-C stops them all)"
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho -f $(PROCFILE) start
+
+# pytest exit code 5 means "no tests collected" (a -k that matches nothing, an empty folder): not a failure.
+test: messages
+	@$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo ">>> pytest collected no tests" || exit $$rc; }
+
+# Every bench/*.py is a standalone script. Files starting with `_` are its helper modules and
+# locustfiles are run by a bench script through locust (in its own process), so neither runs here.
+bench: deps
+	@shopt -s nullglob; ran=0; \
+	for script in bench/*.py; do \
+		name=$$(basename $$script); \
+		case $$name in _*|locustfile*) continue;; esac; \
+		echo ">>> $$script $(BENCH_ARGS)"; \
+		PYTHONPATH="$(CURDIR)" $(PY) $$script $(BENCH_ARGS); \
+		ran=$$((ran + 1)); \
+	done; \
+	echo ">>> $$ran benchmark script(s) ran"
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
