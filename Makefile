@@ -75,14 +75,15 @@ seed: setup
 	@$(MANAGE) seed_demo
 
 # Each process of the Procfile runs under honcho; Ctrl-C stops them all. `exec` hands the terminal's
-# signals straight to honcho instead of make.
+# signals straight to honcho instead of make. `--env /dev/null`: honcho would otherwise load .env,
+# which holds docker compose's production settings (.env.example), not the demo's.
 demo: seed
 	@echo
 	@echo "Over-Graph demo: $(DEMO_URL)/  (log in at $(DEMO_URL)/accounts/login/)"
 	@echo "  Django admin:  $(DEMO_URL)/admin/    API docs: $(DEMO_URL)/api/docs/"
 	@echo "  Processes:     $$(cut -d: -f1 $(PROCFILE) | grep -v '^#' | tr '\n' ' ')(Ctrl-C stops them all)"
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho -f $(PROCFILE) start
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho --env /dev/null -f $(PROCFILE) start
 
 # pytest exit code 5 means "no tests collected" (a -k that matches nothing, an empty folder): not a failure.
 test: messages

