@@ -7,6 +7,7 @@ production environment (the test process itself runs in development mode).
 import base64
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -16,7 +17,7 @@ import compose
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from overgraph.envfiles import read_secret_files
+from overgraph.envfiles import SECRET_SETTINGS, read_secret_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,3 +159,13 @@ def test_it_has_a_valid_compose_file():
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_it_documents_every_setting_in_the_readme():
+    """settings.py promises that README's "Configuration" lists every variable it reads."""
+    source = (ROOT / "overgraph" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r"env\.\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", source)) | set(SECRET_SETTINGS)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    configuration = readme.split("## Configuration", 1)[1]
+    assert read, "no env.<type>(...) call found in settings.py"
+    assert {name for name in read if f"`{name}`" not in configuration} == set()
