@@ -89,3 +89,4 @@ def celery_eager(settings):
     yield
     app.conf.task_always_eager = False
     app.conf.task_eager_propagates = False
+pytest_plugins = ["networks.simulator.testing"]  # the network simulator fixtures (simulator, sim, simulated_networks)

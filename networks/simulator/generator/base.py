@@ -1,0 +1,129 @@
+"""Random streams, seasonality, engagement curves and audience growth."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+
+from networks.simulator.world import HISTORY_START, Persona
+
+DAY = timedelta(days=1)
+# Weekday weights (Mon..Sun) of activity: people read and react more on weekdays' evenings and
+# Sunday; an account posts less at weekends.
+AUDIENCE_WEEKDAY = (1.0, 1.02, 1.05, 1.0, 0.95, 0.8, 0.9)
+POSTING_WEEKDAY = (1.15, 1.15, 1.2, 1.15, 1.1, 0.6, 0.45)
+
+
+def stream(seed: int, *keys: object) -> random.Random:
+    """An independent random stream for one (seed, keys…) tuple — cheap random access."""
+    digest = hashlib.blake2b(repr((seed, *keys)).encode(), digest_size=8).digest()
+    # S311: simulated content, not security.
+    return random.Random(int.from_bytes(digest, "big"))  # noqa: S311
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def days_since_start(day: date) -> int:
+    return (day - HISTORY_START).days
+
+
+def posting_time(rng: random.Random, day: date, utc_offset_hours: int) -> datetime:
+    """A publication time on ``day`` following a CM's working day (peaks at 9h, 12h and 18h local)."""
+    peak = rng.choices((8.5, 12.0, 17.5, 20.0), weights=(4, 3, 3, 1))[0]
+    local_hour = min(22.9, max(7.0, rng.gauss(peak, 1.1)))
+    return day_start(day) + timedelta(hours=local_hour - utc_offset_hours, seconds=rng.randrange(60))
+
+
+def engagement_fraction(age: timedelta) -> float:
+    """Share of a post's lifetime engagement reached at ``age``: most in the first hours/day, then a tail."""
+    hours = max(0.0, age.total_seconds() / 3600)
+    return 0.82 * (1 - math.exp(-hours / 5.0)) + 0.18 * (1 - math.exp(-hours / 96.0))
+
+
+def age_for_fraction(fraction: float) -> timedelta:
+    """Inverse of ``engagement_fraction`` (bisection): when the n-th comment of a post arrives."""
+    low, high = 0.0, 24.0 * 90
+    for _ in range(40):
+        mid = (low + high) / 2
+        if engagement_fraction(timedelta(hours=mid)) < fraction:
+            low = mid
+        else:
+            high = mid
+    return timedelta(hours=high)
+
+
+def grown(final: int, age: timedelta) -> int:
+    return int(final * engagement_fraction(age))
+
+
+def _daily_net_gain(seed: int, persona: Persona, network: str, day: date) -> float:
+    base = persona.followers.get(network, 0)
+    rate = persona.yearly_growth.get(network, 0.0) * base / 365.0
+    rng = stream(seed, persona.key, network, "growth", day.toordinal())
+    gain = rate * AUDIENCE_WEEKDAY[day.weekday()] * rng.uniform(0.55, 1.45) + rng.gauss(0, max(1.0, base * 0.00015))
+    # Events: a city's fête or a brand's launch brings a burst of followers about twice a month.
+    if rng.random() < 0.025:
+        gain += base * rng.uniform(0.001, 0.005)
+    return gain
+
+
+@lru_cache(maxsize=8192)
+def _followers_at_month_start(seed: int, persona: Persona, network: str, month_start: date) -> float:
+    if month_start <= HISTORY_START:
+        return float(persona.followers.get(network, 0))
+    previous = (month_start - DAY).replace(day=1)
+    total = _followers_at_month_start(seed, persona, network, previous)
+    day = previous
+    while day < month_start:
+        total += _daily_net_gain(seed, persona, network, day)
+        day += DAY
+    return total
+
+
+def followers_end_of_day(seed: int, persona: Persona, network: str, day: date) -> int:
+    """Audience at the end of ``day`` (after that day's follows and unfollows)."""
+    month_start = day.replace(day=1)
+    total = _followers_at_month_start(seed, persona, network, month_start)
+    current = month_start
+    while current <= day:
+        total += _daily_net_gain(seed, persona, network, current)
+        current += DAY
+    return max(0, round(total))
+
+
+def followers_at(seed: int, persona: Persona, network: str, moment: datetime) -> int:
+    """Audience at an instant: yesterday's close plus the elapsed share of today's change."""
+    day = moment.astimezone(UTC).date()
+    before = followers_end_of_day(seed, persona, network, day - DAY)
+    after = followers_end_of_day(seed, persona, network, day)
+    elapsed = (moment - day_start(day)).total_seconds() / 86400
+    return round(before + (after - before) * elapsed)
+
+
+def follows_unfollows(seed: int, persona: Persona, network: str, day: date) -> tuple[int, int]:
+    """Daily follows and unfollows whose difference is exactly the audience change of that day."""
+    net = followers_end_of_day(seed, persona, network, day) - followers_end_of_day(seed, persona, network, day - DAY)
+    rng = stream(seed, persona.key, network, "churn", day.toordinal())
+    base = persona.followers.get(network, 0)
+    unfollows = max(0, round(base * rng.uniform(0.0002, 0.0007)))
+    follows = unfollows + net
+    if follows < 0:
+        follows, unfollows = rng.randrange(0, 4), rng.randrange(0, 4) - net
+    return follows, unfollows
+
+
+def activity_factor(seed: int, persona: Persona, network: str, day: date) -> float:
+    """Reach/engagement multiplier of a day: weekday pattern, season, noise and rare viral days."""
+    rng = stream(seed, persona.key, network, "activity", day.toordinal())
+    season = 1.0 + 0.15 * math.sin((day.timetuple().tm_yday - 80) / 365 * 2 * math.pi)
+    if persona.kind == "event" and day.month == 12:
+        season *= 2.5
+    factor = AUDIENCE_WEEKDAY[day.weekday()] * season * rng.lognormvariate(0, 0.18)
+    if rng.random() < 0.02:
+        factor *= rng.uniform(3, 8)
+    return factor

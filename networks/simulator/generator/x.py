@@ -1,0 +1,302 @@
+"""X content: own timelines (originals, replies, quotes, reposts), mentions, partners' posts, listening.
+
+Post ids are snowflakes (milliseconds since X's epoch << 22) whose low 22 bits pack the persona,
+the stream and the index within the day, so ``tweet_by_id`` regenerates only the day it needs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import lru_cache
+
+from networks.simulator.generator import text
+from networks.simulator.generator.base import (
+    DAY,
+    POSTING_WEEKDAY,
+    activity_factor,
+    days_since_start,
+    followers_at,
+    grown,
+    posting_time,
+    stream,
+)
+from networks.simulator.world import HISTORY_START, PERSONAS_BY_INDEX, Persona
+
+TWITTER_EPOCH_MS = 1288834974657
+OWN, MENTION, PARTNER, LISTENING = 0, 1, 2, 3
+LISTENING_TAGS = ("Boulogne", "BoulogneBillancourt", "Boulbi", "Déménagement")
+UTC_OFFSET = {"fr": 1, "en": 0}
+
+PARTNERS = {
+    "city": [
+        ("Grand Paris Seine Ouest", "GPSO_officiel"),
+        ("Préfecture des Hauts-de-Seine", "Prefet92"),
+        ("Le Parisien 92", "le_parisien_92"),
+        ("Musée des Années 30", "MA30_Boulogne"),
+        ("Boulogne Billancourt Athletic", "BBA_sport"),
+    ],
+    "event": [("Ville de Boulogne-Billancourt", "Ville_BoulogneB"), ("Sortir à Paris", "sortiraparis")],
+    "brand": [("Trail Magazine", "trailmag"), ("Outdoor News", "outdoornews"), ("Leave No Trace", "LNTcenter")],
+    "media": [("AFP", "afpfr")],
+}
+
+
+@dataclass(frozen=True)
+class XUser:
+    id: str
+    name: str
+    username: str
+
+
+@dataclass
+class XTweet:
+    id: int
+    created_at: datetime
+    author: XUser
+    text: str
+    kind: str  # original | reply | quote | repost
+    lang: str
+    final: dict[str, int] = field(default_factory=dict)
+    ref_type: str | None = None  # retweeted | quoted | replied_to
+    ref_id: int | None = None
+    in_reply_to_user_id: str | None = None
+    conversation_id: int | None = None
+    media: str | None = None  # photo | video
+    own: bool = False  # posted by a persona (non-public metrics available to its owner)
+
+
+def snowflake(moment: datetime, persona_index: int, stream_kind: int, index: int) -> int:
+    ms = int(moment.timestamp() * 1000) - TWITTER_EPOCH_MS
+    return (ms << 22) | (persona_index << 17) | (stream_kind << 12) | index
+
+
+def decode(tweet_id: int) -> tuple[datetime, int, int, int]:
+    ms = (tweet_id >> 22) + TWITTER_EPOCH_MS
+    return (datetime.fromtimestamp(ms / 1000, tz=UTC), (tweet_id >> 17) & 31, (tweet_id >> 12) & 31, tweet_id & 4095)
+
+
+def poisson(rng, mean: float) -> int:
+    if mean <= 0:
+        return 0
+    limit, k, p = math.exp(-min(mean, 60)), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k if mean <= 60 else round(k * mean / 60)
+        k += 1
+
+
+def persona_user(persona: Persona) -> XUser:
+    return XUser(persona.x_user_id or "", persona.name, persona.x_username or "")
+
+
+def _metrics(rng, audience: int, factor: float, kind: str) -> dict[str, int]:
+    impressions = audience * rng.uniform(0.04, 0.25) * factor * (0.5 if kind == "reply" else 1.0)
+    if rng.random() < 0.02:  # a viral outlier
+        impressions *= rng.uniform(5, 40)
+    likes = impressions * rng.uniform(0.004, 0.03)
+    retweets = likes * rng.uniform(0.08, 0.4)
+    return {
+        "impression_count": int(impressions),
+        "like_count": int(likes),
+        "retweet_count": int(retweets),
+        "reply_count": int(likes * rng.uniform(0.03, 0.25)),
+        "quote_count": int(retweets * rng.uniform(0.0, 0.15)),
+        "bookmark_count": int(likes * rng.uniform(0.0, 0.08)),
+        "url_link_clicks": int(impressions * rng.uniform(0.001, 0.01)),
+        "user_profile_clicks": int(impressions * rng.uniform(0.001, 0.006)),
+    }
+
+
+@lru_cache(maxsize=20000)
+def partner_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
+    rng = stream(seed, persona.key, "x", "partner", day.toordinal())
+    partners = PARTNERS.get(persona.kind, PARTNERS["city"])
+    count = poisson(rng, persona.posts_per_day.get("x", 1) * max(persona.x_repost_ratio, 0.3) * 1.3 + 1)
+    tweets = []
+    for index in range(min(count, 200)):
+        name, handle = partners[rng.randrange(len(partners))]
+        author = XUser(str(1200000000000000000 + persona.index * 100 + partners.index((name, handle))), name, handle)
+        created = posting_time(rng, day, 1)
+        body = text.post_text(rng, persona)
+        tweet_id = snowflake(created, persona.index, PARTNER, index)
+        tweets.append(
+            XTweet(
+                tweet_id,
+                created,
+                author,
+                body,
+                "original",
+                persona.language,
+                _metrics(rng, 60000, activity_factor(seed, persona, "x", day), "original"),
+            )
+        )
+    return tuple(sorted(tweets, key=lambda t: t.id))
+
+
+@lru_cache(maxsize=20000)
+def mention_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
+    rng = stream(seed, persona.key, "x", "mentions", day.toordinal())
+    audience = persona.followers.get("x", 0)
+    count = poisson(rng, audience / 5000 * activity_factor(seed, persona, "x", day) + 0.5)
+    tweets = []
+    for index in range(min(count, 400)):
+        body, language, _ = text.message(rng, persona)
+        name, handle = text.person(rng, language)
+        author = XUser(str(1300000000000000000 + rng.randrange(10**15)), name, handle)
+        created = posting_time(rng, day, UTC_OFFSET[persona.language])
+        tweet_id = snowflake(created, persona.index, MENTION, index)
+        tweets.append(
+            XTweet(
+                tweet_id,
+                created,
+                author,
+                f"@{persona.x_username} {body}",
+                "original",
+                language,
+                _metrics(rng, 300, 1.0, "reply"),
+                conversation_id=tweet_id,
+            )
+        )
+    return tuple(sorted(tweets, key=lambda t: t.id))
+
+
+@lru_cache(maxsize=20000)
+def own_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
+    """The persona's timeline for one UTC day: its own posts and its reposts of partners."""
+    if day < HISTORY_START or not persona.x_user_id:
+        return ()
+    rng = stream(seed, persona.key, "x", "own", day.toordinal())
+    rate = persona.posts_per_day.get("x", 0) * POSTING_WEEKDAY[day.weekday()]
+    own_count, repost_count = poisson(rng, rate), poisson(rng, rate * persona.x_repost_ratio)
+    me = persona_user(persona)
+    audience = followers_at(seed, persona, "x", datetime.combine(day, datetime.min.time(), tzinfo=UTC))
+    factor = activity_factor(seed, persona, "x", day)
+    previous_partners = partner_day(seed, persona, day - DAY)
+    previous_mentions = mention_day(seed, persona, day - DAY)
+    tweets = []
+    for index in range(min(own_count + repost_count, 4000)):
+        created = posting_time(rng, day, UTC_OFFSET[persona.language])
+        tweet_id = snowflake(created, persona.index, OWN, index)
+        if index >= own_count and previous_partners:
+            original = previous_partners[rng.randrange(len(previous_partners))]
+            tweets.append(
+                XTweet(
+                    tweet_id,
+                    created,
+                    me,
+                    f"RT @{original.author.username}: {original.text}",
+                    "repost",
+                    original.lang,
+                    original.final,
+                    "retweeted",
+                    original.id,
+                    own=True,
+                    conversation_id=tweet_id,
+                )
+            )
+            continue
+        kind = rng.choices(("original", "reply", "quote"), weights=(70, 20, 10))[0]
+        metrics = _metrics(rng, audience, factor, kind)
+        tweet = XTweet(
+            tweet_id,
+            created,
+            me,
+            text.post_text(rng, persona),
+            "original",
+            persona.language,
+            metrics,
+            own=True,
+            conversation_id=tweet_id,
+        )
+        if kind == "reply" and previous_mentions:
+            mention = previous_mentions[rng.randrange(len(previous_mentions))]
+            reply = (
+                "Merci pour votre message, nous revenons vers vous rapidement."
+                if persona.language == "fr"
+                else ("Thanks for reaching out, we'll get back to you shortly.")
+            )
+            tweet.kind, tweet.ref_type, tweet.ref_id = "reply", "replied_to", mention.id
+            tweet.text = f"@{mention.author.username} {reply}"
+            tweet.in_reply_to_user_id, tweet.conversation_id = mention.author.id, mention.conversation_id
+        elif kind == "quote" and previous_partners:
+            original = previous_partners[rng.randrange(len(previous_partners))]
+            tweet.kind, tweet.ref_type, tweet.ref_id = "quote", "quoted", original.id
+            tweet.text += f" https://t.co/{original.id % 10**10:x}"
+        else:
+            tweet.media = rng.choices((None, "photo", "video"), weights=(40, 50, 10))[0]
+        tweets.append(tweet)
+    return tuple(sorted(tweets, key=lambda t: t.id))
+
+
+@lru_cache(maxsize=20000)
+def listening_day(seed: int, day: date) -> tuple[XTweet, ...]:
+    rng = stream(seed, "x", "listening", day.toordinal())
+    tweets = []
+    for index in range(poisson(rng, 14)):
+        tag = rng.choice(LISTENING_TAGS)
+        name, handle = text.person(rng, "fr")
+        author = XUser(str(1400000000000000000 + rng.randrange(10**15)), name, handle)
+        created = posting_time(rng, day, 1)
+        body = text.hashtag_caption(rng, tag.lower())
+        if f"#{tag}".lower() not in body.lower():
+            body += f" #{tag}"
+        tweets.append(
+            XTweet(
+                snowflake(created, 0, LISTENING, index),
+                created,
+                author,
+                body,
+                "original",
+                "fr",
+                _metrics(rng, 400, 1.0, "original"),
+            )
+        )
+    return tuple(sorted(tweets, key=lambda t: t.id))
+
+
+def tweet_by_id(seed: int, tweet_id: int) -> XTweet | None:
+    try:
+        created, persona_index, kind, _ = decode(tweet_id)
+    except (OverflowError, ValueError, OSError):
+        return None
+    day = created.date()
+    if kind == LISTENING:
+        candidates = listening_day(seed, day)
+    else:
+        persona = PERSONAS_BY_INDEX.get(persona_index)
+        if persona is None:
+            return None
+        producer = {OWN: own_day, MENTION: mention_day, PARTNER: partner_day}.get(kind)
+        candidates = producer(seed, persona, day) if producer else ()
+    return next((t for t in candidates if t.id == tweet_id), None)
+
+
+def metrics_at(tweet: XTweet, now: datetime) -> dict[str, int]:
+    """Lifetime counters of a post seen at ``now`` (they grow with the post's age)."""
+    created = decode(tweet.ref_id)[0] if tweet.kind == "repost" and tweet.ref_id else tweet.created_at
+    return {name: grown(value, now - created) for name, value in tweet.final.items()}
+
+
+def visible(tweet: XTweet, now: datetime) -> bool:
+    return tweet.created_at <= now
+
+
+def user_public_metrics(seed: int, persona: Persona, now: datetime) -> dict[str, int]:
+    days = days_since_start(now.date())
+    rng = stream(seed, persona.key, "x", "profile")
+    per_day = persona.posts_per_day.get("x", 0) * (1 + persona.x_repost_ratio)
+    return {
+        "followers_count": followers_at(seed, persona, "x", now),
+        "following_count": 300 + rng.randrange(900) + days // 30,
+        "tweet_count": 8000 + rng.randrange(4000) + int(days * per_day),
+        "listed_count": 150 + rng.randrange(200),
+        "like_count": 2000 + rng.randrange(3000) + days,
+    }
+
+
+HASHTAG = re.compile(r"#(\w+)")
+MENTION_RE = re.compile(r"@(\w+)")
