@@ -16,7 +16,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Organization, Role, User, Workspace, WorkspaceGrant
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (the test users' password)
 
 
 def make_user(email: str, **extra) -> User:
@@ -55,7 +55,9 @@ class Tenancy:
 @pytest.fixture
 def tenancy(db) -> Tenancy:
     with scopes_disabled():
-        alice, bob, charlie, dana = (make_user(f"{n}@example.com", full_name=n.title()) for n in ("alice", "bob", "charlie", "dana"))
+        alice, bob, charlie, dana = (
+            make_user(f"{n}@example.com", full_name=n.title()) for n in ("alice", "bob", "charlie", "dana")
+        )
         org_a = make_organization("Org A", alice, language="en")
         org_b = make_organization("Org B", charlie, language="en")
         a1 = Workspace.objects.create(organization=org_a, name="A1")
@@ -89,4 +91,6 @@ def celery_eager(settings):
     yield
     app.conf.task_always_eager = False
     app.conf.task_eager_propagates = False
+
+
 pytest_plugins = ["networks.simulator.testing"]  # the network simulator fixtures (simulator, sim, simulated_networks)
