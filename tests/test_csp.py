@@ -27,7 +27,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Invitation, Membership, Role
 from accounts.services.invitations import invitation_link
-from conftest import PASSWORD
+from conftest import PASSWORD, make_user
 
 BASE_DIR = Path(settings.BASE_DIR)
 JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
@@ -259,7 +259,7 @@ def page_urls(tenancy):
     }
     urls = {}
     for name, params in _named_routes(get_resolver().url_patterns):
-        if name.startswith("admin:") or not params <= values.keys():
+        if not params <= values.keys():
             continue
         with contextlib.suppress(NoReverseMatch):  # a converter refusing our values: not a page we reach
             urls[name] = reverse(name, kwargs={p: values[p] for p in params})
@@ -280,6 +280,9 @@ MUST_BE_CHECKED = {
     "mfa_activate_totp",
     "mfa_view_recovery_codes",
     "api_docs",
+    "admin:index",
+    "admin:accounts_organization_add",
+    "admin:django_celery_beat_periodictask_add",
 }
 
 
@@ -318,6 +321,12 @@ def _activate_two_factor(user) -> None:
     RecoveryCodes.activate(user)
 
 
+def _platform_admin() -> Client:
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    browser.force_login(make_user("root@example.com", is_staff=True, is_superuser=True))
+    return browser
+
+
 def test_it_sends_the_policy_on_every_page(tenancy, page_urls, client):
     assert page_urls.keys() >= MUST_BE_CHECKED
     owner = _logged_in_for_real(tenancy.alice)
@@ -325,6 +334,7 @@ def test_it_sends_the_policy_on_every_page(tenancy, page_urls, client):
         ("visitor", client, None),
         ("owner", owner, None),
         ("owner with two-factor", owner, lambda: _activate_two_factor(tenancy.alice)),
+        ("platform admin", _platform_admin(), None),
     ]
     checked, problems = set(), []
     for who, browser, prepare in passes:
