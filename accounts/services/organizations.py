@@ -53,14 +53,18 @@ def organization_create(
 def organization_update(
     *, organization: Organization, actor: User, fields: dict, request: HttpRequest | None = None
 ) -> Organization:
+    # Compare with the stored row, not with ``organization``: a ModelForm bound to the instance has
+    # already copied the new values onto it, so the instance alone would show no change at all.
+    stored = Organization.objects.select_for_update().get(pk=organization.pk)
     changed = {}
     for field, value in fields.items():
-        old = getattr(organization, field)
+        old = getattr(stored, field)
         if old != value:
             changed[field] = [old, value]
-            setattr(organization, field, value)
+            setattr(stored, field, value)
+        setattr(organization, field, value)
     if changed:
-        organization.save(update_fields=list(changed))
+        stored.save(update_fields=list(changed))
         audit_record(
             organization=organization,
             action=Action.SETTINGS_CHANGED,
@@ -105,7 +109,9 @@ def workspace_update(
     organization = workspace.organization
     with scope(organization=organization):
         _check_unique_workspace_name(organization, name, exclude_id=workspace.pk)
-        old_name = workspace.name
+        # The stored name, not ``workspace.name``: a ModelForm bound to the instance already
+        # copied the new name onto it, and the rename would go unaudited.
+        old_name = Workspace.objects.select_for_update().values_list("name", flat=True).get(pk=workspace.pk)
         workspace.name, workspace.description = name, description
         workspace.save(update_fields=["name", "description"])
     if old_name != name:
