@@ -9,15 +9,17 @@ import functools
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, Organization, Role
 from accounts.roles import Capability, role_can
 from accounts.selectors import membership_for
 from accounts.services.organizations import user_remember_organization
@@ -31,11 +33,23 @@ def mfa_missing(membership: Membership) -> bool:
     return not Authenticator.objects.filter(user=membership.user, type=Authenticator.Type.TOTP).exists()
 
 
+def activate_organization_language(request: HttpRequest, organization: Organization) -> None:
+    """On an organisation's pages, a person who chose no language (neither on their profile nor with
+    the switcher's cookie) reads that organisation's language, not their previous organisation's."""
+    if request.user.language or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return
+    translation.activate(organization.language)
+    request.LANGUAGE_CODE = organization.language
+
+
 def org_view(capability: Capability = Capability.READ, *, write_methods_need: Capability | None = None) -> Callable:
     """Decorate a view taking ``org`` (the organisation's slug) as its first URL argument.
 
     ``capability`` is needed for any method; ``write_methods_need`` is additionally needed for
     POST/PUT/PATCH/DELETE, for pages that read for everyone but write for some.
+
+    Put it above ``require_POST`` / ``require_safe``: an outsider then gets the same 404 whatever
+    the method, instead of a 405 that answers before the organisation is checked.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -44,6 +58,7 @@ def org_view(capability: Capability = Capability.READ, *, write_methods_need: Ca
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = membership_for(request.user, org)
+            activate_organization_language(request, membership.organization)
             if mfa_missing(membership):
                 messages.warning(
                     request,
@@ -54,7 +69,7 @@ def org_view(capability: Capability = Capability.READ, *, write_methods_need: Ca
             needed = capability
             if request.method not in ("GET", "HEAD", "OPTIONS") and write_methods_need is not None:
                 needed = write_methods_need
-            if not role_can(membership.role, needed) or not role_can(membership.role, capability):
+            if not (role_can(membership.role, needed) and role_can(membership.role, capability)):
                 raise PermissionDenied(_("Your role does not allow this."))
             request.membership = membership
             request.organization = membership.organization

@@ -8,6 +8,7 @@ Subclasses never re-implement it.
 from contextlib import ExitStack
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from django_scopes import scope
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -15,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts import selectors
+from accounts.access import mfa_missing
 from accounts.models import Membership, Organization, Workspace
 from accounts.roles import Capability, role_can
 from accounts.services import organizations as org_services
@@ -38,9 +40,16 @@ class OrganizationAPIView(generics.GenericAPIView):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
         membership = selectors.membership_for(request.user, kwargs["org"])
-        needed = self.write_capability if request.method in WRITE_METHODS else self.read_capability
-        if not role_can(membership.role, needed):
-            raise PermissionDenied("Your role does not allow this.")
+        # A write needs the right to read the endpoint too, so a write capability set lower than
+        # the read one never opens the endpoint to a role that may not even see it.
+        allowed = role_can(membership.role, self.read_capability) and (
+            request.method not in WRITE_METHODS or role_can(membership.role, self.write_capability)
+        )
+        if not allowed:
+            raise PermissionDenied(_("Your role does not allow this."))
+        # Same rule as the pages (accounts.access): the API is no way around the organisation's MFA rule.
+        if mfa_missing(membership):
+            raise PermissionDenied(_("This organisation requires two-factor authentication: set it up first."))
         self.membership, self.organization = membership, membership.organization
         self._scope.enter_context(scope(organization=membership.organization))
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import selectors
 from accounts.access import org_view
@@ -46,12 +46,13 @@ def _invite_form(request: HttpRequest, data=None) -> InvitationForm:
 
 
 @org_view(Capability.ADMINISTER)
+@require_safe
 def member_list(request: HttpRequest) -> HttpResponse:
     return _members_page(request, _invite_form(request))
 
 
-@require_POST
 @org_view(Capability.ADMINISTER)
+@require_POST
 def invitation_create(request: HttpRequest) -> HttpResponse:
     form = _invite_form(request, request.POST)
     if form.is_valid():
@@ -76,8 +77,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     return _members_page(request, form, status=400)
 
 
-@require_POST
 @org_view(Capability.ADMINISTER)
+@require_POST
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.invitation_for_admin(request.organization, invitation_id)
     try:
@@ -92,8 +93,8 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("member_list", org=request.organization.slug)
 
 
-@require_POST
 @org_view(Capability.ADMINISTER)
+@require_POST
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.invitation_for_admin(request.organization, invitation_id)
     try:
@@ -137,8 +138,8 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
     return render(request, "accounts/member_edit.html", {"member": member, "form": form})
 
 
-@require_POST
 @org_view(Capability.ADMINISTER)
+@require_POST
 def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = selectors.member_for_admin(request.organization, membership_id)
     if member.role == Role.OWNER and request.membership.role != Role.OWNER:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts import selectors
 from accounts.access import org_view
@@ -51,6 +52,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
+@require_safe
 def organization_home(request: HttpRequest) -> HttpResponse:
     membership = request.membership
     workspaces = list(selectors.visible_workspaces(membership))
@@ -112,6 +114,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
+@require_safe
 def workspace_home(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = selectors.workspace_for_member(request.membership, workspace_id)
     return render(
@@ -154,6 +157,7 @@ def workspace_delete(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 
 @org_view(Capability.ADMINISTER)
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_events_of(request.organization)
     action = request.GET.get("action", "")
