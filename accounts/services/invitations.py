@@ -48,7 +48,7 @@ def _send(invitation: Invitation) -> None:
         "link": invitation_link(invitation),
         "inviter": invitation.invited_by.display_name if invitation.invited_by else "Over-Graph",
     }
-    with translation.override(organization.language):
+    with translation.override(organization.language), timezone.override(organization.time_zone):
         subject = _("You are invited to join %(organization)s on Over-Graph") % {"organization": organization.name}
         body = render_to_string("emails/invitation.txt", context)
     send_mail(subject, body, None, [invitation.email])
@@ -161,7 +161,7 @@ def invitation_accept(*, invitation: Invitation, user: User, request: HttpReques
     with scope(organization=organization):
         # Lock the invitation so a double click cannot create two memberships.
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.accepted_at:
+        if locked.status != "pending":
             raise ValidationError(_("This invitation is no longer valid."))
         membership, created = Membership.objects.get_or_create(
             organization=organization, user=user, defaults={"role": invitation.role}
@@ -195,9 +195,8 @@ def user_create_from_invitation(
     the link they followed), then accept it."""
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise ValidationError(_("An account already exists for this address: log in to accept."))
-    user = User.objects.create_user(
-        email=invitation.email, password=password, full_name=full_name, language=invitation.organization.language
-    )
+    # No language of their own: they read their organisation's until they choose one.
+    user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     invitation_accept(invitation=invitation, user=user, request=request)
     return user
