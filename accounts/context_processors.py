@@ -1,5 +1,7 @@
 """Template context every page needs: the organisation switcher and the notification bell."""
 
+import functools
+
 from accounts.selectors import memberships_of, unread_notification_count
 
 
@@ -8,7 +10,9 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     current = getattr(request, "membership", None)
-    context = {"nav_memberships": lambda: memberships_of(user)}
+    # Lazy (pages without a header never query) and cached (the header shows the unread count
+    # twice, in the menu and on the bell: one query, not two).
+    context = {"nav_memberships": functools.cache(lambda: memberships_of(user))}
     if current is not None:
-        context["nav_unread"] = lambda: unread_notification_count(user, current.organization)
+        context["nav_unread"] = functools.cache(lambda: unread_notification_count(user, current.organization))
     return context

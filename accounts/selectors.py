@@ -75,12 +75,7 @@ def member_for_admin(organization: Organization, membership_id: int | str) -> Me
 
 
 def invitations_of(organization: Organization) -> QuerySet[Invitation]:
-    return (
-        Invitation.objects.filter(organization=organization)
-        .select_related("invited_by")
-        .prefetch_related("workspaces")
-        .order_by("-created_at")
-    )
+    return Invitation.objects.filter(organization=organization).select_related("invited_by").order_by("-created_at")
 
 
 def invitation_for_admin(organization: Organization, invitation_id: int | str) -> Invitation:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -99,17 +100,38 @@ def notification_email(*, notification_id: int) -> bool:
     return True
 
 
+DIGEST_GAP = dt.timedelta(hours=20)
+
+
 def digest_send(*, user: User, now: dt.datetime | None = None) -> int:
     """Send one person their daily digest of notifications not yet emailed, across organisations.
     Returns how many notifications it carried (0: nothing sent)."""
     now = now or timezone.now()
     with scopes_disabled():
+        preference = NotificationPreference.objects.filter(user=user).first()
+        if preference is None:
+            return 0
+        previous = preference.last_digest_at
+        # Claim the day's digest with a conditional UPDATE first, so a duplicate delivery of the
+        # task (or two dispatchers racing) sends one digest, not two.
+        claimed = (
+            NotificationPreference.objects.filter(pk=preference.pk)
+            .filter(Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - DIGEST_GAP))
+            .update(last_digest_at=now)
+        )
+        if not claimed:
+            return 0
+
+        def give_back() -> None:
+            NotificationPreference.objects.filter(pk=preference.pk, last_digest_at=now).update(last_digest_at=previous)
+
         pending = list(
             Notification.objects.filter(user=user, emailed_at__isnull=True)
             .select_related("organization")
             .order_by("organization__name", "created_at")
         )
         if not pending:
+            give_back()
             return 0
         language = user.language or pending[0].organization.language
         with translation.override(language):
@@ -117,9 +139,12 @@ def digest_send(*, user: User, now: dt.datetime | None = None) -> int:
             for notification in pending:
                 notification.link = _absolute(notification.url) if notification.url else ""
             body = render_to_string("emails/digest.txt", {"notifications": pending})
-        send_mail(subject, body, None, [user.email])
+        try:
+            send_mail(subject, body, None, [user.email])
+        except OSError:
+            give_back()  # the task's retry (or the next hour's dispatch) tries again
+            raise
         Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
-        NotificationPreference.objects.filter(user=user).update(last_digest_at=now)
     return len(pending)
 
 
@@ -131,5 +156,5 @@ def digest_recipients(*, now: dt.datetime | None = None) -> list[int]:
         waiting = Notification.objects.filter(emailed_at__isnull=True).values("user_id")
         preferences = NotificationPreference.objects.filter(
             email=NotificationPreference.Email.DIGEST, user_id__in=waiting
-        ).exclude(last_digest_at__gt=now - dt.timedelta(hours=20))
+        ).exclude(last_digest_at__gt=now - DIGEST_GAP)
         return list(preferences.values_list("user_id", flat=True))
