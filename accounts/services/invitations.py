@@ -134,6 +134,8 @@ def invitation_resend(*, invitation: Invitation, actor: User, request: HttpReque
 def invitation_revoke(*, invitation: Invitation, actor: User, request: HttpRequest | None = None) -> Invitation:
     if invitation.status == "accepted":
         raise ValidationError(_("This invitation was already accepted: remove the member instead."))
+    if invitation.status == "revoked":
+        raise ValidationError(_("This invitation was already revoked."))
     invitation.revoked_at = timezone.now()
     with scope(organization=invitation.organization):
         invitation.save(update_fields=["revoked_at"])

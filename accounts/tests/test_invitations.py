@@ -195,6 +195,8 @@ def test_it_revokes(tenancy, login):
     assert invitation.status == "revoked"
     with pytest.raises(ValidationError):
         invitation_services.invitation_resend(invitation=invitation, actor=tenancy.alice)
+    with pytest.raises(ValidationError):
+        invitation_services.invitation_revoke(invitation=invitation, actor=tenancy.alice)
 
 
 def test_it_never_creates_two_memberships(tenancy, login):
