@@ -70,6 +70,8 @@ _XLSX_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CSV_CHUNK_BYTES = 64 * 1024
 
 Cell = str | int | float | Decimal | bool
+_NUMBERS = (int, Decimal)  # bool is an int
+_DATES = (date, time)  # datetime is a date: tested before
 
 
 def neutralise(value: Any, tz: tzinfo | None = None) -> Cell:
@@ -82,17 +84,23 @@ def neutralise(value: Any, tz: tzinfo | None = None) -> Cell:
       and written ISO 8601 with their offset. A naive datetime raises ``ValueError``: the product
       has none, and guessing its zone would silently shift every row.
     """
-    if isinstance(value, str):
+    # Exact-type checks first: this runs for every cell of million-row exports.
+    kind = type(value)
+    if kind is str:
         return _neutralise_text(value)
     if value is None:
         return ""
-    if isinstance(value, bool | int | Decimal):
+    if kind is int or kind is bool:
         return value
-    if isinstance(value, float):
+    if kind is float or isinstance(value, float):
         return value if math.isfinite(value) else ""
+    if isinstance(value, str):
+        return _neutralise_text(value)
+    if isinstance(value, _NUMBERS):
+        return value
     if isinstance(value, datetime):
         return timezone.localtime(value, tz or timezone.get_current_timezone()).isoformat()
-    if isinstance(value, date | time):
+    if isinstance(value, _DATES):
         return value.isoformat()
     # Lazy translations, UUIDs, enums, anything else: as the text a person would read.
     return _neutralise_text(str(value))
