@@ -7,6 +7,7 @@ daily digest. Titles are rendered in the recipient's language by the caller pass
 
 import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -148,13 +149,25 @@ def digest_send(*, user: User, now: dt.datetime | None = None) -> int:
     return len(pending)
 
 
+def _local_hour(preference: NotificationPreference, now: dt.datetime) -> int:
+    # A digest spans organisations: the person's last organisation's time zone is the one they
+    # live in most; without one, the platform's.
+    organization = preference.user.last_organization
+    time_zone = zoneinfo.ZoneInfo(organization.time_zone if organization else settings.TIME_ZONE)
+    return timezone.localtime(now, time_zone).hour
+
+
 def digest_recipients(*, now: dt.datetime | None = None) -> list[int]:
-    """People who chose the daily digest, whose last digest is older than 20 hours and who have
-    something waiting. The beat task runs hourly; the 20-hour gap keeps it to one a day."""
+    """People who chose the daily digest, who have something waiting, whose local time has reached
+    ``NOTIFICATION_DIGEST_HOUR`` and whose last digest is older than 20 hours. The beat task runs
+    hourly; the 20-hour gap keeps it to one a day (a first digest sent late in the day moves back
+    to the digest hour within a few days)."""
     now = now or timezone.now()
     with scopes_disabled():
         waiting = Notification.objects.filter(emailed_at__isnull=True).values("user_id")
-        preferences = NotificationPreference.objects.filter(
-            email=NotificationPreference.Email.DIGEST, user_id__in=waiting
-        ).exclude(last_digest_at__gt=now - DIGEST_GAP)
-        return list(preferences.values_list("user_id", flat=True))
+        preferences = (
+            NotificationPreference.objects.filter(email=NotificationPreference.Email.DIGEST, user_id__in=waiting)
+            .exclude(last_digest_at__gt=now - DIGEST_GAP)
+            .select_related("user__last_organization")
+        )
+        return [p.user_id for p in preferences if _local_hour(p, now) >= settings.NOTIFICATION_DIGEST_HOUR]

@@ -72,7 +72,12 @@ def test_it_emails_at_once_by_default_and_only_once(tenancy, sends):
     assert len(mail.outbox) == 2
 
 
-def test_it_keeps_digest_notifications_for_one_digest_across_organisations(tenancy, sends):
+@pytest.fixture
+def digest_any_hour(settings):
+    settings.NOTIFICATION_DIGEST_HOUR = 0
+
+
+def test_it_keeps_digest_notifications_for_one_digest_across_organisations(tenancy, sends, digest_any_hour):
     add_member(tenancy.org_b, tenancy.alice, Role.ANALYST)
     _prefer(tenancy.alice, Email.DIGEST)
     sends(notify, organization=tenancy.org_a, users=[tenancy.alice], kind="t", title="First in A")
@@ -99,7 +104,21 @@ def test_it_keeps_digest_notifications_for_one_digest_across_organisations(tenan
     assert len(mail.outbox) == 2
 
 
-def test_it_never_emails_when_off(tenancy, sends):
+def test_it_sends_the_digest_from_the_digest_hour_in_the_persons_time_zone(tenancy, settings):
+    settings.NOTIFICATION_DIGEST_HOUR = 8
+    _prefer(tenancy.alice, Email.DIGEST)
+    make_notification(tenancy.org_a, tenancy.alice)
+    tenancy.alice.last_organization = tenancy.org_a  # Europe/Paris: UTC+2 in June
+    tenancy.alice.save()
+    assert digest_recipients(now=dt.datetime(2026, 6, 1, 5, 59, tzinfo=dt.UTC)) == []
+    assert digest_recipients(now=dt.datetime(2026, 6, 1, 6, 0, tzinfo=dt.UTC)) == [tenancy.alice.pk]
+    tenancy.org_a.time_zone = "America/New_York"  # UTC-4 in June
+    tenancy.org_a.save()
+    assert digest_recipients(now=dt.datetime(2026, 6, 1, 11, 59, tzinfo=dt.UTC)) == []
+    assert digest_recipients(now=dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)) == [tenancy.alice.pk]
+
+
+def test_it_never_emails_when_off(tenancy, sends, digest_any_hour):
     _prefer(tenancy.bob, Email.OFF)
     sends(notify, organization=tenancy.org_a, users=[tenancy.bob], kind="t", title="Quiet")
     assert tasks.notification_digests_dispatch.delay().get() == 0
@@ -121,7 +140,7 @@ def test_it_leaves_a_notification_for_the_retry_when_smtp_fails(tenancy):
     assert len(mail.outbox) == 1
 
 
-def test_it_leaves_the_digest_for_the_retry_when_smtp_fails(tenancy):
+def test_it_leaves_the_digest_for_the_retry_when_smtp_fails(tenancy, digest_any_hour):
     _prefer(tenancy.alice, Email.DIGEST)
     make_notification(tenancy.org_a, tenancy.alice)
     with (
