@@ -59,6 +59,7 @@ class TokenVault:
             return True
 
     def mint_code(self, kind: str, payload: dict) -> str:
+        payload = {**payload, "n": secrets.token_hex(6)}  # two consents never yield the same single-use code
         body = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
         return f"{kind}.{body}.{self._sign(kind + body)}"
 

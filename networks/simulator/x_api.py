@@ -220,7 +220,7 @@ def tweet_object(request: Request, me: Persona, tweet: gen.XTweet, chosen: set[s
             for k in ("retweet_count", "reply_count", "like_count", "quote_count", "bookmark_count", "impression_count")
         },
     }
-    entities = _entities(tweet.text)
+    entities = _entities(tweet.text) if "entities" in chosen else None
     if entities:
         full["entities"] = entities
     if tweet.ref_type:

@@ -57,10 +57,6 @@ def age_for_fraction(fraction: float) -> timedelta:
     return timedelta(hours=high)
 
 
-def grown(final: int, age: timedelta) -> int:
-    return int(final * engagement_fraction(age))
-
-
 def _daily_net_gain(seed: int, persona: Persona, network: str, day: date) -> float:
     base = persona.followers.get(network, 0)
     rate = persona.yearly_growth.get(network, 0.0) * base / 365.0

@@ -19,10 +19,10 @@ from networks.simulator.generator.base import (
     activity_factor,
     age_for_fraction,
     days_since_start,
+    engagement_fraction,
     followers_at,
     followers_end_of_day,
     follows_unfollows,
-    grown,
     posting_time,
     stream,
 )
@@ -121,14 +121,15 @@ def fb_post_by_id(seed: int, post_id: str, personas_by_page: dict[str, Persona])
 
 
 def fb_post_metrics(post: FbPost, now: datetime) -> dict[str, int]:
-    age = now - post.created
-    values = {name: grown(value, age) for name, value in post.final.items()}
+    fraction = engagement_fraction(now - post.created)
+    values = {name: int(value * fraction) for name, value in post.final.items()}
     values["comments"] = sum(1 for c in fb_comments(post) if c.created <= now)
     return values
 
 
 def fb_reactions(post: FbPost, now: datetime) -> dict[str, int]:
-    return {name: grown(value, now - post.created) for name, value in post.reactions.items()}
+    fraction = engagement_fraction(now - post.created)
+    return {name: int(value * fraction) for name, value in post.reactions.items()}
 
 
 @dataclass
@@ -362,7 +363,8 @@ def ig_media_metrics(media: IgMedia, now: datetime) -> dict[str, int]:
     age = now - media.created
     if media.product == "STORY":
         age = min(age, timedelta(days=1))  # a story stops collecting after 24 h
-    values = {name: grown(value, age) for name, value in media.final.items()}
+    fraction = engagement_fraction(age)
+    values = {name: int(value * fraction) for name, value in media.final.items()}
     if media.id[3] == "0":  # own media: the count matches the comments the API lists
         values["comments"] = sum(1 for c in ig_comments(media) if c.created <= now and not c.parent_id)
     values["avg_watch_ms"] = media.final.get("avg_watch_ms", 0)

@@ -18,8 +18,8 @@ from networks.simulator.generator.base import (
     POSTING_WEEKDAY,
     activity_factor,
     days_since_start,
+    engagement_fraction,
     followers_at,
-    grown,
     posting_time,
     stream,
 )
@@ -278,7 +278,8 @@ def tweet_by_id(seed: int, tweet_id: int) -> XTweet | None:
 def metrics_at(tweet: XTweet, now: datetime) -> dict[str, int]:
     """Lifetime counters of a post seen at ``now`` (they grow with the post's age)."""
     created = decode(tweet.ref_id)[0] if tweet.kind == "repost" and tweet.ref_id else tweet.created_at
-    return {name: grown(value, now - created) for name, value in tweet.final.items()}
+    fraction = engagement_fraction(now - created)  # once per post: this runs for every post served
+    return {name: int(value * fraction) for name, value in tweet.final.items()}
 
 
 def visible(tweet: XTweet, now: datetime) -> bool:
