@@ -38,8 +38,13 @@ gettext:
 		apt-get update && apt-get install -y gettext; \
 	fi
 
+# Debian's own python3 ships venv without ensurepip (package python3-venv); the image's does not need it.
 venv:
 	@if [ ! -x $(PY) ]; then \
+		if ! $(PYTHON) -c "import ensurepip" >/dev/null 2>&1; then \
+			echo ">>> $(PYTHON) cannot create a virtualenv: installing python3-venv from Debian"; \
+			apt-get update && apt-get install -y python3-venv; \
+		fi; \
 		echo ">>> Creating the virtualenv $(VENV) with $(PYTHON)"; \
 		$(PYTHON) -m venv $(VENV); \
 	fi
