@@ -33,10 +33,15 @@ def mfa_missing(membership: Membership) -> bool:
     return not Authenticator.objects.filter(user=membership.user, type=Authenticator.Type.TOTP).exists()
 
 
+def chosen_with_cookie(request: HttpRequest) -> bool:
+    # Only a language we speak counts: an emptied or foreign cookie is no choice.
+    return request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in dict(settings.LANGUAGES)
+
+
 def activate_organization_language(request: HttpRequest, organization: Organization) -> None:
     """On an organisation's pages, a person who chose no language (neither on their profile nor with
     the switcher's cookie) reads that organisation's language, not their previous organisation's."""
-    if request.user.language or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+    if request.user.language or chosen_with_cookie(request):
         return
     translation.activate(organization.language)
     request.LANGUAGE_CODE = organization.language

@@ -1,8 +1,9 @@
 """Request middleware of the accounts app."""
 
-from django.conf import settings
 from django.utils import translation
 from django_scopes import scopes_disabled
+
+from accounts.access import chosen_with_cookie
 
 
 class UserLanguageMiddleware:
@@ -16,7 +17,7 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             language = user.language
-            if not language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and user.last_organization_id:
+            if not language and not chosen_with_cookie(request) and user.last_organization_id:
                 language = user.last_organization.language
             if language:
                 translation.activate(language)

@@ -101,3 +101,21 @@ def test_it_redirects_back_only_to_this_site(next_url, db):
 
 def test_it_refuses_get_on_the_switcher(db):
     assert _client().get(reverse("language_switch"), {"language": "en"}).status_code == 405
+
+
+def test_it_saves_the_language_and_email_preference_on_the_profile(tenancy):
+    client = _client(tenancy.alice, accept="en", cookie="en")
+    data = {"profile-full_name": "Alice", "profile-language": "fr", "notify-email": "digest"}
+    response = client.post(reverse("profile"), data)
+    assert response.cookies["og_language"].value == "fr"
+    tenancy.alice.refresh_from_db()
+    assert tenancy.alice.language == "fr"
+    assert tenancy.alice.notification_preference.email == "digest"
+    # Back to "the organisation's language": the cookie goes too, so the organisation's wins.
+    response = client.post(reverse("profile"), {**data, "profile-language": ""})
+    assert response.cookies["og_language"].value == ""
+    tenancy.alice.refresh_from_db()
+    assert tenancy.alice.language == ""
+    tenancy.org_a.language = "fr"
+    tenancy.org_a.save()
+    assert _lang(client.get(reverse("organization_home", kwargs={"org": "org-a"}))) == "fr"
