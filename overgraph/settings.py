@@ -303,10 +303,67 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 # Hour (organisation's local time) at which the daily notification digest goes out.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
 
+# --- Networks (issue 3) -------------------------------------------------------------------------
+# Production defaults are the real hosts. SIMULATOR_URL (e.g. http://127.0.0.1:8900) points every
+# network at the local simulator (networks/simulator/), the same mechanism production uses.
+SIMULATOR_URL = env.str("SIMULATOR_URL", default="").rstrip("/")
+# tweepy hard-codes https://api.twitter.com; our session rewrites it to this host (in production
+# too). https://docs.x.com/x-api/introduction
+X_API_BASE_URL = env.str("X_API_BASE_URL", default=SIMULATOR_URL or "https://api.twitter.com").rstrip("/")
+# OAuth 2.0 Authorization Code with PKCE:
+# https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
+X_AUTHORIZE_URL = env.str(
+    "X_AUTHORIZE_URL",
+    default=f"{SIMULATOR_URL}/i/oauth2/authorize" if SIMULATOR_URL else "https://twitter.com/i/oauth2/authorize",
+)
+X_TOKEN_URL = env.str(
+    "X_TOKEN_URL", default=f"{SIMULATOR_URL}/2/oauth2/token" if SIMULATOR_URL else "https://api.x.com/2/oauth2/token"
+)
+# pyfacebook's base_url (ends with "/"); the version is pinned, never left to the library default.
+# https://developers.facebook.com/docs/graph-api/changelog/versions/
+GRAPH_API_BASE_URL = env.str(
+    "GRAPH_API_BASE_URL", default=f"{SIMULATOR_URL}/" if SIMULATOR_URL else "https://graph.facebook.com/"
+)
+GRAPH_API_VERSION = env.str("GRAPH_API_VERSION", default="v25.0")
+# Facebook Login for Business consent dialog: {FACEBOOK_DIALOG_URL}/{version}/dialog/oauth
+# https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
+FACEBOOK_DIALOG_URL = env.str("FACEBOOK_DIALOG_URL", default=SIMULATOR_URL or "https://www.facebook.com").rstrip("/")
+X_CLIENT_ID = env.str("X_CLIENT_ID", default="")
+X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default="")
+META_APP_ID = env.str("META_APP_ID", default="")
+META_APP_SECRET = env.str("META_APP_SECRET", default="")
+META_WEBHOOK_VERIFY_TOKEN = env.str("META_WEBHOOK_VERIFY_TOKEN", default="")
+X_ENABLED = env.bool("X_ENABLED", default=True)
+FACEBOOK_ENABLED = env.bool("FACEBOOK_ENABLED", default=True)
+INSTAGRAM_ENABLED = env.bool("INSTAGRAM_ENABLED", default=True)
+# Outbound HTTP timeouts in seconds (connect, read), owned by networks/http.py.
+NETWORK_CONNECT_TIMEOUT = env.float("NETWORK_CONNECT_TIMEOUT", default=5.0)
+NETWORK_READ_TIMEOUT = env.float("NETWORK_READ_TIMEOUT", default=30.0)
+# Tokens are encrypted at rest with MultiFernet: comma-separated Fernet keys, the first encrypts,
+# all decrypt (rotation: README "Rotating token keys"; `manage.py rotate_token_keys`).
+# https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet
+# Generate one with: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+if not TOKEN_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("TOKEN_ENCRYPTION_KEYS is required in production (comma-separated Fernet keys)")
+    import base64 as _base64
+    import hashlib as _hashlib
+
+    # Development only: a key derived from SECRET_KEY so the demo needs no configuration.
+    TOKEN_ENCRYPTION_KEYS = [
+        _base64.urlsafe_b64encode(_hashlib.sha256(b"overgraph-token-vault:" + SECRET_KEY.encode()).digest()).decode()
+    ]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # These libraries log request headers, URLs with access_token=… and token responses at DEBUG:
+    # keep them quieter so LOG_LEVEL=DEBUG never writes a token to the logs.
+    "loggers": {
+        name: {"level": "INFO"} for name in ("tweepy", "urllib3", "requests_oauthlib", "oauthlib", "pyfacebook")
+    },
 }

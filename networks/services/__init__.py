@@ -1,0 +1,1 @@
+"""Writes of the networks app, by subject: accounts (lifecycle), connect (OAuth flows), tokens."""
