@@ -68,7 +68,9 @@ class Request:
         """This request's full URL on the simulator with some query parameters changed (None removes)."""
         query = {**self.query, **changes}
         query = {k: v for k, v in query.items() if v is not None}
-        return f"{self.sim.base_url}{urlsplit(self.raw_path).path}?{urlencode(query)}"
+        # The address the client used (e.g. a container name), not necessarily the one bound.
+        base = f"http://{self.headers['host']}" if self.headers.get("host") else self.sim.base_url
+        return f"{base}{urlsplit(self.raw_path).path}?{urlencode(query)}"
 
 
 Handler = Callable[[Request], Reply]

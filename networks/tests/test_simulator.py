@@ -521,3 +521,24 @@ def test_it_keeps_world_ids_stable():
     assert PERSONAS["boulogne"].fb_page_id == "100000000000001"
     assert PERSONAS["boulogne"].ig_user_id == "17841400000000001"
     assert PERSONAS["boulogne"].x_user_id == "1100000000000000001"
+
+
+def test_it_keeps_django_out_of_the_server_path():
+    code = "import sys, networks.simulator.__main__; sys.exit('django' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0  # noqa: S603 — fixed command
+
+
+def test_it_offers_the_same_options_as_a_management_command():
+    from django.core.management import load_command_class
+
+    parser = load_command_class("networks", "run_simulator").create_parser("manage.py", "run_simulator")
+    options = parser.parse_args(["--port", "8901", "--now", "2026-01-01T00:00:00Z", "--running-clock"])
+    assert (options.port, options.now, options.running_clock, options.seed) == (8901, "2026-01-01T00:00:00Z", True, 1)
+
+
+def test_it_points_django_settings_at_the_simulator(simulated_networks, settings):
+    assert simulated_networks.url == settings.X_API_BASE_URL
+    assert f"{simulated_networks.url}/" == settings.GRAPH_API_BASE_URL
+    assert settings.X_TOKEN_URL.endswith("/2/oauth2/token")
+    health = requests.get(f"{settings.SIMULATOR_URL}/_sim/health", timeout=5).json()
+    assert health["now"] == "2026-11-30T06:00:00Z"

@@ -57,6 +57,7 @@ def age_for_fraction(fraction: float) -> timedelta:
     return timedelta(hours=high)
 
 
+@lru_cache(maxsize=65536)
 def _daily_net_gain(seed: int, persona: Persona, network: str, day: date) -> float:
     base = persona.followers.get(network, 0)
     rate = persona.yearly_growth.get(network, 0.0) * base / 365.0
@@ -81,6 +82,7 @@ def _followers_at_month_start(seed: int, persona: Persona, network: str, month_s
     return total
 
 
+@lru_cache(maxsize=65536)
 def followers_end_of_day(seed: int, persona: Persona, network: str, day: date) -> int:
     """Audience at the end of ``day`` (after that day's follows and unfollows)."""
     month_start = day.replace(day=1)
