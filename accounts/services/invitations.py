@@ -135,7 +135,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User, request: HttpReque
     if invitation.status == "accepted":
         raise ValidationError(_("This invitation was already accepted: remove the member instead."))
     if invitation.status == "revoked":
-        raise ValidationError(_("This invitation was already revoked."))
+        raise ValidationError(_("This invitation is no longer valid."))
     invitation.revoked_at = timezone.now()
     with scope(organization=invitation.organization):
         invitation.save(update_fields=["revoked_at"])
