@@ -21,7 +21,7 @@ from networks.simulator.graph_api import (
     unsupported,
 )
 from networks.simulator.server import Reply, Request
-from networks.simulator.world import PERSONAS_BY_IG, Persona
+from networks.simulator.world import Persona, persona_by_ig
 
 ACCOUNT_TOTAL_METRICS = {
     "views": ("Views", "The number of times your content was played or displayed."),
@@ -333,7 +333,7 @@ def user_edge(request: Request, caller: Caller, persona: Persona, edge: str | No
 
 
 def media_insights(request: Request, media: meta.IgMedia) -> Reply:
-    if media.persona is None or media.id[3] != "0":
+    if media.persona is None or media.stream != meta.OWN_MEDIA:
         raise graph_error("(#10) Application does not have permission for this action", 10)
     names = [m.strip() for m in (request.arg("metric") or "").split(",") if m.strip()]
     known = MEDIA_METRICS[media.product]
@@ -413,7 +413,9 @@ def media_comments(request: Request, media: meta.IgMedia) -> Reply:
 
 def media_edge(request: Request, media: meta.IgMedia, edge: str | None) -> Reply:
     if edge is None:
-        return Reply(200, media_node(request, media, F.parse(request.arg("fields")), hashtag=media.id[3] == "1"))
+        return Reply(
+            200, media_node(request, media, F.parse(request.arg("fields")), hashtag=media.stream == meta.HASHTAG_MEDIA)
+        )
     if edge == "insights":
         return media_insights(request, media)
     if edge == "comments":
@@ -432,7 +434,7 @@ def hashtag_search(request: Request, caller: Caller) -> Reply:
     from networks.simulator.graph_api import _check, usage_headers
 
     user_id = request.arg("user_id") or ""
-    persona = PERSONAS_BY_IG.get(user_id)
+    persona = persona_by_ig(user_id)
     if persona is None:
         raise unsupported(user_id)
     _check(caller, persona, user_id)
@@ -464,7 +466,7 @@ def hashtag_edge(request: Request, caller: Caller, tag_id: str, edge: str | None
     if edge not in {"recent_media", "top_media"}:
         raise graph_error(f"(#100) Tried accessing nonexisting field ({edge}) on node type (IGHashtag)", 100)
     user_id = request.arg("user_id")
-    persona = PERSONAS_BY_IG.get(user_id or "")
+    persona = persona_by_ig(user_id or "")
     if persona is None or persona.key not in caller.allowed:
         raise graph_error("(#100) The parameter user_id is required", 100)
     now, seed = request.now, request.sim.seed

@@ -13,7 +13,7 @@ from html import escape
 from urllib.parse import urlencode
 
 from networks.simulator.server import Reply, Request, Router, json_error
-from networks.simulator.world import FACEBOOK_USERS, PERSONAS, PERSONAS_BY_X
+from networks.simulator.world import FACEBOOK_USERS, PERSONAS, PERSONAS_BY_X, facebook_user, persona_by_key
 
 X_ACCESS_SECONDS = 7200
 FB_SHORT_SECONDS = 2 * 3600
@@ -86,7 +86,7 @@ def x_authorize_submit(request: Request) -> Reply:
     form = request.form
     if form.get("decision") != "allow":
         return _redirect(form["redirect_uri"], {"error": "access_denied", "state": form.get("state", "")})
-    persona = PERSONAS.get(form.get("account", ""))
+    persona = persona_by_key(form.get("account", ""))
     if persona is None or not persona.x_user_id:
         return _bad_request("Unknown account")
     code = request.sim.vault.mint_code(
@@ -211,7 +211,7 @@ def fb_dialog_submit(request: Request) -> Reply:
                 "state": form.get("state", ""),
             },
         )
-    user = FACEBOOK_USERS.get(form.get("user", ""))
+    user = facebook_user(form.get("user", ""))
     if user is None:
         return _bad_request("Unknown user")
     code = request.sim.vault.mint_code(

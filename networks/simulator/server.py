@@ -23,7 +23,18 @@ from networks.simulator.clock import Clock, parse_instant
 from networks.simulator.faults import FaultSwitches
 from networks.simulator.ratelimits import GraphUsage, XLimits
 from networks.simulator.tokens import TokenVault
-from networks.simulator.world import DEFAULT_NOW, DEFAULT_SEED
+from networks.simulator.world import (
+    BENCH_COUNT,
+    BENCH_USER,
+    DEFAULT_NOW,
+    DEFAULT_SEED,
+    FACEBOOK_USERS,
+    PERSONAS,
+    Persona,
+    bench_persona,
+    facebook_user,
+    persona_by_key,
+)
 
 logger = logging.getLogger("networks.simulator")
 GRAPH_PREFIX = re.compile(r"^/v\d+\.\d+(/.*)$")
@@ -143,9 +154,58 @@ def _control(sim: Simulator, request: Request) -> Reply:
     if request.path == "/_sim/reset" and request.method == "POST":
         sim.reset()
         return Reply(200, {"reset": True, **sim.clock.as_json()})
+    if request.path == "/_sim/world":
+        return Reply(200, world_json())
+    if request.path == "/_sim/tokens" and request.method == "POST":
+        return Reply(200, mint_tokens(sim, body))
     if request.path == "/_sim/health":
         return Reply(200, {"ok": True, "seed": sim.seed, **sim.clock.as_json()})
     return Reply(404, {"error": "unknown control endpoint"})
+
+
+def world_json() -> dict:
+    def describe(persona: Persona) -> dict:
+        return {
+            "key": persona.key,
+            "name": persona.name,
+            "kind": persona.kind,
+            "language": persona.language,
+            "facebook_page_id": persona.fb_page_id,
+            "instagram_user_id": persona.ig_user_id,
+            "instagram_username": persona.ig_username,
+            "x_user_id": persona.x_user_id,
+            "x_username": persona.x_username,
+        }
+
+    return {
+        "personas": [describe(p) for p in PERSONAS.values()],
+        "facebook_users": [{"id": u.id, "name": u.name, "pages": list(u.page_keys)} for u in FACEBOOK_USERS.values()],
+        "bench": {"count": BENCH_COUNT, "first": describe(bench_persona(1)), "facebook_user_id": BENCH_USER.id},
+    }
+
+
+def mint_tokens(sim: Simulator, body: dict) -> dict:
+    """Tokens as the OAuth flows would issue them, for tools that seed accounts without the screens."""
+    now = int(sim.clock.now().timestamp())
+    answer: dict[str, str | int] = {}
+    if "persona" in body:
+        persona = persona_by_key(str(body["persona"]))
+        if persona is None:
+            raise ValueError(f"unknown persona {body['persona']!r}")
+        if persona.fb_page_id:
+            answer["page_token"] = sim.vault.mint("fbp", persona.key)
+        if persona.x_user_id:
+            expires_in = int(body.get("x_expires_in", 7200))
+            scope = "tweet.read users.read follows.read like.read offline.access tweet.write dm.read dm.write"
+            answer["x_access_token"] = sim.vault.mint("xat", persona.key, now + expires_in)
+            answer["x_refresh_token"] = sim.vault.mint("xrt", f"{persona.key}~{scope.encode().hex()}")
+            answer["x_expires_in"] = expires_in
+    if "facebook_user" in body:
+        user = facebook_user(str(body["facebook_user"]))
+        if user is None:
+            raise ValueError(f"unknown Facebook user {body['facebook_user']!r}")
+        answer["user_token"] = sim.vault.mint("fbu", user.id, now + 5183944)
+    return answer
 
 
 def _injected_fault(sim: Simulator, network: str) -> Reply | None:

@@ -18,11 +18,18 @@ import pytest
 
 from networks.simulator.clock import parse_instant
 from networks.simulator.server import Simulator, SimulatorServer, start_in_thread
-from networks.simulator.world import DEFAULT_NOW, DEFAULT_SEED, FACEBOOK_USERS, PERSONAS
+from networks.simulator.world import DEFAULT_NOW, DEFAULT_SEED, FACEBOOK_USERS, Persona, facebook_user, persona_by_key
 
 TEST_CLIENT_ID = "sim-client-id"
 TEST_CLIENT_SECRET = "sim-client-secret"  # noqa: S105 — a dummy for the simulator
 FAR_FUTURE = 4102444800  # 2100-01-01: test tokens that never expire on the simulated clock
+
+
+def _persona(key: str) -> Persona:
+    persona = persona_by_key(key)
+    if persona is None:
+        raise KeyError(key)
+    return persona
 
 
 class SimulatorHandle:
@@ -53,13 +60,16 @@ class SimulatorHandle:
 
     # Tokens as the OAuth flows would issue them, for tests that are not about OAuth.
     def x_token(self, persona_key: str = "boulogne") -> str:
-        return self.sim.vault.mint("xat", PERSONAS[persona_key].key, FAR_FUTURE)
+        return self.sim.vault.mint("xat", _persona(persona_key).key, FAR_FUTURE)
 
     def page_token(self, persona_key: str = "boulogne") -> str:
-        return self.sim.vault.mint("fbp", PERSONAS[persona_key].key)
+        return self.sim.vault.mint("fbp", _persona(persona_key).key)
 
     def user_token(self, user_id: str = next(iter(FACEBOOK_USERS))) -> str:
-        return self.sim.vault.mint("fbu", FACEBOOK_USERS[user_id].id, FAR_FUTURE)
+        user = facebook_user(user_id)
+        if user is None:
+            raise KeyError(user_id)
+        return self.sim.vault.mint("fbu", user.id, FAR_FUTURE)
 
 
 @pytest.fixture(scope="session")

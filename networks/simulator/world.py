@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 # Day zero of generated history: follower counts are integrated from here, so any day from
 # HISTORY_START on can be asked for (the demo replays the last year).
@@ -136,6 +137,97 @@ CAMILLE = FacebookUser(
     id="200000000000002", name="Camille (Agence Nova)", page_keys=("lemoine", "lumieres", "northwind")
 )
 FACEBOOK_USERS: dict[str, FacebookUser] = {u.id: u for u in (VIRGINIE, CAMILLE)}
+
+# Benchmark accounts: bench0001…bench2000, on the three networks, never listed on the consent
+# pages; their ids follow the same patterns (index = 100 + number). A Facebook user manages them all.
+BENCH_COUNT = 2000
+BENCH_FIRST_INDEX = 100
+BENCH_KINDS = ("city", "brand", "event", "media")
+
+
+def _ids(index: int) -> dict[str, str]:
+    return {
+        "fb_page_id": f"1000000000{index:05d}",
+        "ig_user_id": f"178414{index:011d}",
+        "x_user_id": f"11{index:017d}",
+    }
+
+
+@lru_cache(maxsize=BENCH_COUNT)
+def bench_persona(number: int) -> Persona:
+    """A generated account for load tests: varied sizes and kinds, deterministic from its number."""
+    index = BENCH_FIRST_INDEX + number
+    scale = 1000 * (1 + (number * 7919) % 97)  # 1k..97k followers
+    language = "en" if number % 3 == 0 else "fr"
+    return Persona(
+        key=f"bench{number:04d}",
+        index=index,
+        kind=BENCH_KINDS[number % len(BENCH_KINDS)],
+        language=language,
+        name=f"Compte de test {number:04d}" if language == "fr" else f"Bench account {number:04d}",
+        description="Compte généré pour les tests de charge." if language == "fr" else "A generated load-test account.",
+        fb_username=f"bench{number:04d}",
+        fb_category="Community",
+        ig_username=f"bench_{number:04d}",
+        x_username=f"Bench{number:04d}",
+        followers={"facebook": scale, "instagram": scale // 2, "x": scale // 3},
+        yearly_growth={"facebook": 0.05, "instagram": 0.12, "x": 0.02},
+        posts_per_day={"facebook": 1.0, "instagram": 0.8, "x": 1.5},
+        x_repost_ratio=1.0 if number % 4 == 0 else 0.3,
+        **_ids(index),
+    )
+
+
+BENCH_USER = FacebookUser(
+    id="200000000000999",
+    name="Banc d'essai / Benchmark",
+    page_keys=tuple(f"bench{n:04d}" for n in range(1, BENCH_COUNT + 1)),
+)
+
+
+def _bench_number(index: int) -> int | None:
+    number = index - BENCH_FIRST_INDEX
+    return number if 1 <= number <= BENCH_COUNT else None
+
+
+def persona_by_key(key: str) -> Persona | None:
+    if key in PERSONAS:
+        return PERSONAS[key]
+    if key.startswith("bench") and key[5:].isdigit() and 1 <= int(key[5:]) <= BENCH_COUNT:
+        return bench_persona(int(key[5:]))
+    return None
+
+
+def persona_by_index(index: int) -> Persona | None:
+    number = _bench_number(index)
+    return PERSONAS_BY_INDEX.get(index) or (bench_persona(number) if number else None)
+
+
+def _by_id(value: str, named: dict[str, Persona], field_name: str) -> Persona | None:
+    if value in named:
+        return named[value]
+    if value.isdigit():
+        persona = persona_by_index(int(value[-5:]))
+        if persona is not None and getattr(persona, field_name) == value:
+            return persona
+    return None
+
+
+def persona_by_page(page_id: str) -> Persona | None:
+    return _by_id(page_id, PERSONAS_BY_PAGE, "fb_page_id")
+
+
+def persona_by_ig(ig_user_id: str) -> Persona | None:
+    return _by_id(ig_user_id, PERSONAS_BY_IG, "ig_user_id")
+
+
+def persona_by_x(x_user_id: str) -> Persona | None:
+    return _by_id(x_user_id, PERSONAS_BY_X, "x_user_id")
+
+
+def facebook_user(user_id: str) -> FacebookUser | None:
+    return BENCH_USER if user_id == BENCH_USER.id else FACEBOOK_USERS.get(user_id)
+
 
 # Hashtags with a steady public stream (listening): mean media per day on Instagram.
 HASHTAG_STREAMS: dict[str, float] = {

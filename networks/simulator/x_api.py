@@ -12,7 +12,7 @@ from networks.simulator.clock import parse_instant
 from networks.simulator.generator import x as gen
 from networks.simulator.generator.base import DAY
 from networks.simulator.server import HttpError, Reply, Request, Router, json_error
-from networks.simulator.world import HISTORY_START, PERSONAS, PERSONAS_BY_X, Persona
+from networks.simulator.world import HISTORY_START, PERSONAS_BY_X, Persona, persona_by_key, persona_by_x
 
 TWEET_FIELDS = {
     "attachments",
@@ -129,7 +129,7 @@ def x_endpoint(handler: Callable[[Request, Persona], Reply]) -> Callable[[Reques
         header = request.headers.get("authorization", "")
         raw = header[7:].strip() if header.lower().startswith("bearer ") else ""
         token = sim.vault.read(raw, "xat")
-        persona = PERSONAS.get(token.subject) if token else None
+        persona = persona_by_key(token.subject) if token else None
         if (
             token is None
             or persona is None
@@ -290,9 +290,10 @@ def tweets_response(request: Request, me: Persona, tweets: list[gen.XTweet], met
             includes["tweets"] = referenced
     if "author_id" in expansions:
         users = {t.author.id: t.author for t in tweets}
+        personas = {user_id: persona_by_x(user_id) for user_id in users}
         includes["users"] = [
-            user_object(request, PERSONAS_BY_X[u.id], user_fields)
-            if u.id in PERSONAS_BY_X
+            user_object(request, persona, user_fields)
+            if (persona := personas[u.id])
             else {"id": u.id, "name": u.name, "username": u.username}
             for u in users.values()
         ]
@@ -423,7 +424,7 @@ def _not_found(kind: str, parameter: str, value: str) -> dict:
 
 
 def _persona_for(user_id: str) -> Persona:
-    persona = PERSONAS_BY_X.get(user_id)
+    persona = persona_by_x(user_id)
     if persona is None:
         raise json_error(200, {"errors": [_not_found("user", "id", user_id)]})
     return persona

@@ -542,3 +542,23 @@ def test_it_points_django_settings_at_the_simulator(simulated_networks, settings
     assert settings.X_TOKEN_URL.endswith("/2/oauth2/token")
     health = requests.get(f"{settings.SIMULATOR_URL}/_sim/health", timeout=5).json()
     assert health["now"] == "2026-11-30T06:00:00Z"
+
+
+def test_it_serves_two_thousand_benchmark_accounts_on_every_network(sim):
+    world = requests.get(f"{sim.url}/_sim/world", timeout=5).json()
+    assert world["bench"]["count"] == 2000 and world["personas"][0]["facebook_page_id"] == BOULOGNE.fb_page_id
+    tokens = requests.post(f"{sim.url}/_sim/tokens", json={"persona": "bench1500"}, timeout=5).json()
+    assert world["bench"]["first"]["key"] == "bench0001"
+    me = x_get(sim, "/2/users/me", tokens["x_access_token"]).json()["data"]
+    assert me["username"] == "Bench1500"
+    timeline = x_get(sim, f"/2/users/{me['id']}/tweets", tokens["x_access_token"], max_results="100").json()
+    assert timeline["meta"]["result_count"] == 100
+    page = graph_get(sim, "/me", tokens["page_token"], fields="id,name,instagram_business_account").json()
+    posts = graph_get(sim, f"/{page['id']}/published_posts", tokens["page_token"], limit="5").json()["data"]
+    assert graph_get(sim, f"/{posts[0]['id']}/insights", tokens["page_token"], metric="post_clicks").status_code == 200
+    ig = page["instagram_business_account"]["id"]
+    media = graph_get(sim, f"/{ig}/media", tokens["page_token"], limit="3").json()["data"]
+    assert graph_get(sim, f"/{media[0]['id']}", tokens["page_token"]).json()["id"] == media[0]["id"]
+    user_token = requests.post(f"{sim.url}/_sim/tokens", json={"facebook_user": "200000000000999"}, timeout=5).json()
+    accounts = graph_get(sim, "/me/accounts", user_token["user_token"], limit="100").json()
+    assert len(accounts["data"]) == 100 and "next" in accounts["paging"]

@@ -27,7 +27,14 @@ from networks.simulator.generator.base import (
     stream,
 )
 from networks.simulator.generator.x import poisson
-from networks.simulator.world import HASHTAG_STREAMS, HISTORY_START, OTHER_HASHTAG_RATE, Persona
+from networks.simulator.world import (
+    HASHTAG_STREAMS,
+    HISTORY_START,
+    OTHER_HASHTAG_RATE,
+    Persona,
+    persona_by_index,
+    persona_by_page,
+)
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 UTC_OFFSET = {"fr": 1, "en": 0}
@@ -41,6 +48,7 @@ FB_STATUS_TYPE = {
 }
 IG_KINDS = (("IMAGE", "FEED"), ("CAROUSEL_ALBUM", "FEED"), ("VIDEO", "REELS"), ("VIDEO", "FEED"))
 WORLD_TAGS = tuple(HASHTAG_STREAMS)  # slot i+1 in media ids
+OWN_MEDIA, HASHTAG_MEDIA, TAGGED_MEDIA = 0, 1, 2
 
 
 def pacific_day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -78,7 +86,7 @@ class FbPost:
 
 
 def fb_post_number(persona: Persona, day: date, index: int) -> str:
-    return f"1{persona.index:02d}{days_since_start(day):05d}{index:04d}"
+    return f"1{persona.index:04d}{days_since_start(day):05d}{index:04d}"
 
 
 @lru_cache(maxsize=20000)
@@ -111,12 +119,12 @@ def fb_day(seed: int, persona: Persona, day: date) -> tuple[FbPost, ...]:
     return tuple(sorted(posts, key=lambda p: p.created))
 
 
-def fb_post_by_id(seed: int, post_id: str, personas_by_page: dict[str, Persona]) -> FbPost | None:
+def fb_post_by_id(seed: int, post_id: str) -> FbPost | None:
     page_id, _, number = post_id.partition("_")
-    persona = personas_by_page.get(page_id)
-    if persona is None or len(number) != 12 or not number.isdigit():
+    persona = persona_by_page(page_id)
+    if persona is None or len(number) != 14 or not number.isdigit():
         return None
-    day = HISTORY_START + timedelta(days=int(number[3:8]))
+    day = HISTORY_START + timedelta(days=int(number[5:10]))
     return next((p for p in fb_day(seed, persona, day) if p.id == post_id), None)
 
 
@@ -202,7 +210,7 @@ def conversation_day(seed: int, persona: Persona, day: date) -> tuple[Thread, ..
         name, _ = text.person(rng, language)
         user_id = str(5000000000000000 + rng.randrange(10**14))
         first = posting_time(rng, day, UTC_OFFSET[persona.language])
-        base_id = f"{persona.index:02d}{days_since_start(day):05d}{index:03d}"
+        base_id = f"{persona.index:04d}{days_since_start(day):05d}{index:03d}"
         messages = [Comment(f"m_{base_id}0", first, user_id, name, body, 0)]
         if rng.random() < 0.7:
             answer = (
@@ -234,10 +242,11 @@ class IgMedia:
     final: dict[str, int] = field(default_factory=dict)
     username: str = ""
     tag: str | None = None
+    stream: int = 0  # OWN_MEDIA, HASHTAG_MEDIA or TAGGED_MEDIA
 
 
 def ig_media_id(stream_kind: int, slot: int, day: date, index: int) -> str:
-    return f"179{stream_kind}{slot:02d}{days_since_start(day):05d}{index:04d}01"
+    return f"17{stream_kind}{slot:04d}{days_since_start(day):05d}{index:04d}0"
 
 
 def _ig_final(rng, audience: int, factor: float, product: str) -> dict[str, int]:
@@ -314,6 +323,7 @@ def hashtag_day(seed: int, tag: str, day: date) -> tuple[IgMedia, ...]:
                 final,
                 handle,
                 tag,
+                stream=HASHTAG_MEDIA,
             )
         )
     return tuple(sorted(media, key=lambda m: m.created))
@@ -337,22 +347,23 @@ def tagged_day(seed: int, persona: Persona, day: date) -> tuple[IgMedia, ...]:
                 f"{body} @{persona.ig_username}",
                 _ig_final(rng, 500, 1.0, "FEED"),
                 handle,
+                stream=TAGGED_MEDIA,
             )
         )
     return tuple(sorted(media, key=lambda m: m.created))
 
 
-def ig_media_by_id(seed: int, media_id: str, personas_by_index: dict[int, Persona]) -> IgMedia | None:
-    if len(media_id) != 17 or not media_id.startswith("179") or not media_id.isdigit():
+def ig_media_by_id(seed: int, media_id: str) -> IgMedia | None:
+    if len(media_id) != 17 or not media_id.startswith(("170", "171", "172")) or not media_id.isdigit():
         return None
-    kind, slot, day_number = int(media_id[3]), int(media_id[4:6]), int(media_id[6:11])
+    kind, slot, day_number = int(media_id[2]), int(media_id[3:7]), int(media_id[7:12])
     day = HISTORY_START + timedelta(days=day_number)
     if kind == 1:
         if not 1 <= slot <= len(WORLD_TAGS):
             return None
         candidates = hashtag_day(seed, WORLD_TAGS[slot - 1], day)
     else:
-        persona = personas_by_index.get(slot)
+        persona = persona_by_index(slot)
         if persona is None:
             return None
         candidates = ig_day(seed, persona, day) if kind == 0 else tagged_day(seed, persona, day)
@@ -365,7 +376,7 @@ def ig_media_metrics(media: IgMedia, now: datetime) -> dict[str, int]:
         age = min(age, timedelta(days=1))  # a story stops collecting after 24 h
     fraction = engagement_fraction(age)
     values = {name: int(value * fraction) for name, value in media.final.items()}
-    if media.id[3] == "0":  # own media: the count matches the comments the API lists
+    if media.stream == OWN_MEDIA:  # own media: the count matches the comments the API lists
         values["comments"] = sum(1 for c in ig_comments(media) if c.created <= now and not c.parent_id)
     values["avg_watch_ms"] = media.final.get("avg_watch_ms", 0)
     values["total_interactions"] = values["likes"] + values["comments"] + values["shares"] + values["saved"]
@@ -377,11 +388,11 @@ def ig_media_metrics(media: IgMedia, now: datetime) -> dict[str, int]:
 @lru_cache(maxsize=4096)
 def ig_comments(media: IgMedia) -> tuple[Comment, ...]:
     """Top-level comments (ids ending 000-499) and replies (500+) of a media."""
-    if media.product == "STORY" or media.persona is None or media.id[3] != "0":
+    if media.product == "STORY" or media.persona is None or media.stream != OWN_MEDIA:
         return ()
     rng = stream(0, media.id, "comments")
     total = media.final["comments"]
-    prefix = f"178{media.id[4:15]}"
+    prefix = f"18{media.id[3:16]}"
     comments: list[Comment] = []
     for index in range(min(total, 499)):
         created = media.created + age_for_fraction((index + 1) / (total + 1))

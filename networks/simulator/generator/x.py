@@ -23,7 +23,7 @@ from networks.simulator.generator.base import (
     posting_time,
     stream,
 )
-from networks.simulator.world import HISTORY_START, PERSONAS_BY_INDEX, Persona
+from networks.simulator.world import HISTORY_START, Persona, persona_by_index
 
 TWITTER_EPOCH_MS = 1288834974657
 OWN, MENTION, PARTNER, LISTENING = 0, 1, 2, 3
@@ -68,14 +68,18 @@ class XTweet:
     own: bool = False  # posted by a persona (non-public metrics available to its owner)
 
 
+# Low 22 bits of a snowflake: persona index (12 bits, 4096 accounts), stream (2 bits), index in the day (8 bits).
+MAX_PER_DAY = 255
+
+
 def snowflake(moment: datetime, persona_index: int, stream_kind: int, index: int) -> int:
     ms = int(moment.timestamp() * 1000) - TWITTER_EPOCH_MS
-    return (ms << 22) | (persona_index << 17) | (stream_kind << 12) | index
+    return (ms << 22) | (persona_index << 10) | (stream_kind << 8) | index
 
 
 def decode(tweet_id: int) -> tuple[datetime, int, int, int]:
     ms = (tweet_id >> 22) + TWITTER_EPOCH_MS
-    return (datetime.fromtimestamp(ms / 1000, tz=UTC), (tweet_id >> 17) & 31, (tweet_id >> 12) & 31, tweet_id & 4095)
+    return (datetime.fromtimestamp(ms / 1000, tz=UTC), (tweet_id >> 10) & 4095, (tweet_id >> 8) & 3, tweet_id & 255)
 
 
 def poisson(rng, mean: float) -> int:
@@ -117,7 +121,7 @@ def partner_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
     partners = PARTNERS.get(persona.kind, PARTNERS["city"])
     count = poisson(rng, persona.posts_per_day.get("x", 1) * max(persona.x_repost_ratio, 0.3) * 1.3 + 1)
     tweets = []
-    for index in range(min(count, 200)):
+    for index in range(min(count, MAX_PER_DAY)):
         name, handle = partners[rng.randrange(len(partners))]
         author = XUser(str(1200000000000000000 + persona.index * 100 + partners.index((name, handle))), name, handle)
         created = posting_time(rng, day, 1)
@@ -143,7 +147,7 @@ def mention_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
     audience = persona.followers.get("x", 0)
     count = poisson(rng, audience / 5000 * activity_factor(seed, persona, "x", day) + 0.5)
     tweets = []
-    for index in range(min(count, 400)):
+    for index in range(min(count, MAX_PER_DAY)):
         body, language, _ = text.message(rng, persona)
         name, handle = text.person(rng, language)
         author = XUser(str(1300000000000000000 + rng.randrange(10**15)), name, handle)
@@ -178,7 +182,7 @@ def own_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
     previous_partners = partner_day(seed, persona, day - DAY)
     previous_mentions = mention_day(seed, persona, day - DAY)
     tweets = []
-    for index in range(min(own_count + repost_count, 4000)):
+    for index in range(min(own_count + repost_count, MAX_PER_DAY)):
         created = posting_time(rng, day, UTC_OFFSET[persona.language])
         tweet_id = snowflake(created, persona.index, OWN, index)
         if index >= own_count and previous_partners:
@@ -236,7 +240,7 @@ def own_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
 def listening_day(seed: int, day: date) -> tuple[XTweet, ...]:
     rng = stream(seed, "x", "listening", day.toordinal())
     tweets = []
-    for index in range(poisson(rng, 14)):
+    for index in range(min(poisson(rng, 14), MAX_PER_DAY)):
         tag = rng.choice(LISTENING_TAGS)
         name, handle = text.person(rng, "fr")
         author = XUser(str(1400000000000000000 + rng.randrange(10**15)), name, handle)
@@ -267,7 +271,7 @@ def tweet_by_id(seed: int, tweet_id: int) -> XTweet | None:
     if kind == LISTENING:
         candidates = listening_day(seed, day)
     else:
-        persona = PERSONAS_BY_INDEX.get(persona_index)
+        persona = persona_by_index(persona_index)
         if persona is None:
             return None
         producer = {OWN: own_day, MENTION: mention_day, PARTNER: partner_day}.get(kind)
