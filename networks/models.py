@@ -100,3 +100,160 @@ class AccountToken(models.Model):
     def __repr__(self) -> str:
         # Never the ciphertext: a repr ends up in logs and tracebacks.
         return f"<AccountToken {self.kind} account={self.account_id} expires_at={self.expires_at}>"
+
+
+# --- Sync engine (issue 4) ----------------------------------------------------------------------
+
+
+class SyncKind(models.TextChoices):
+    BACKFILL = "backfill", _("History backfill")
+    DAILY = "daily", _("Daily account metrics")
+    POSTS = "posts", _("New posts")
+    POST_METRICS = "post_metrics", _("Post metrics")
+    CONVERSATIONS = "conversations", _("Comments, mentions and messages")
+
+
+class SyncSchedule(models.Model):
+    """When one kind of sync of one account is due next (the database is the source of truth for
+    what runs: the dispatcher reads ``due_at``, never the broker's queue), with the attempt count
+    for backoff and the state a run resumes from (cursors)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="sync_schedules", db_index=False)
+    kind = models.CharField(max_length=16, choices=SyncKind.choices)
+    due_at = models.DateTimeField(null=True, blank=True)  # None: not scheduled (e.g. backfill done)
+    attempts = models.PositiveIntegerField(default=0)  # consecutive failures, for backoff
+    state = models.JSONField(default=dict, blank=True)  # e.g. {"cursor": …} to resume a backfill
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=16, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "account", "kind"], name="sync_schedule_unique_kind")
+        ]
+        indexes = [
+            # The dispatcher scans every tenant for due work: due_at leads on purpose (a
+            # platform-wide query, not a tenant's).
+            models.Index(fields=["due_at"], name="sync_schedule_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · account {self.account_id}"
+
+
+class SyncClaim(models.Model):
+    """One account's sync lease: a worker takes it with a conditional UPDATE (``lease_until`` in
+    the past), so two workers never sync one account at once and a duplicate delivery does
+    nothing; a worker killed mid-sync leaves a lease that expires, then the dispatcher re-queues."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.OneToOneField(SocialAccount, on_delete=models.CASCADE, related_name="sync_claim")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    owner = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # Per-account "blocked until" of each endpoint family (sync kind): {kind: iso datetime}.
+    blocked = models.JSONField(default=dict, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    def __str__(self) -> str:
+        return f"claim · account {self.account_id}"
+
+
+class SyncRun(models.Model):
+    """One run of one kind of sync of one account: what users and admins see."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        OK = "ok", _("OK")
+        PARTIAL = "partial", _("Partial")
+        FAILED = "failed", _("Failed")
+        RATE_LIMITED = "rate_limited", _("Rate limited")
+        NEEDS_REAUTH = "needs_reauth", _("Needs reconnecting")
+        SKIPPED = "skipped", _("Skipped")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Schedule")
+        CONNECT = "connect", _("Connection")
+        MANUAL = "manual", _("Sync now")
+        REPLAY = "replay", _("Demo replay")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="sync_runs", db_index=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=SyncKind.choices)
+    trigger = models.CharField(_("trigger"), max_length=16, choices=Trigger.choices, default=Trigger.SCHEDULE)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            # The account page lists its latest runs.
+            models.Index(fields=["organization", "account", "-started_at"], name="sync_run_account_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_status_display()} · account {self.account_id}"
+
+    @property
+    def progress_percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+
+class AppRateLimit(models.Model):
+    """The whole app's "blocked until" on a network (Meta code 4, X app limits), and the usage
+    announced last. A platform table: no tenant's data lives here."""
+
+    network = models.CharField(max_length=16, choices=Network.choices)
+    scope = models.CharField(max_length=32, blank=True)  # "" = every endpoint of the network
+    blocked_until = models.DateTimeField(null=True, blank=True)
+    usage_percent = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["network", "scope"], name="app_rate_limit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_network_display()} {self.scope or '*'}"
+
+
+class XReadBudget(models.Model):
+    """The monthly cap of X reads (billed per post/user read) a platform admin grants an
+    organisation. No row, or no cap: unlimited."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="x_read_budget")
+    monthly_cap = models.PositiveIntegerField(_("monthly cap of X reads"), null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    def __str__(self) -> str:
+        return f"X budget · {self.organization_id}: {self.monthly_cap if self.monthly_cap is not None else '∞'}"
+
+
+class XReadUsage(models.Model):
+    """X reads metered per organisation per calendar month (UTC), from what each call returned."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()  # first day of the month
+    reads = models.PositiveBigIntegerField(default=0)
+    calls = models.PositiveBigIntegerField(default=0)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "month"], name="x_read_usage_unique_month")]
+
+    def __str__(self) -> str:
+        return f"X reads {self.month:%Y-%m} · {self.organization_id}: {self.reads}"
