@@ -52,6 +52,12 @@ class Tenancy:
     b1: Workspace
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The production hasher (PBKDF2, a million rounds) costs ~0.4 s per user created or logged in.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def tenancy(db) -> Tenancy:
     with scopes_disabled():

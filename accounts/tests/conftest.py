@@ -1,4 +1,4 @@
-"""Fixtures of the accounts tests: a fast password hasher and a few tenant objects beyond the cast."""
+"""Fixtures of the accounts tests: an empty cache and a few tenant objects beyond the cast."""
 
 from dataclasses import dataclass
 
@@ -6,12 +6,6 @@ import pytest
 from django.core.cache import cache
 
 from accounts.tests.factories import make_invitation
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The production hasher (PBKDF2, a million rounds) costs ~0.4 s per user created or logged in.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
