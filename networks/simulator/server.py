@@ -117,6 +117,8 @@ class Simulator:
         self.hashtag_lock = threading.Lock()
         self.hashtag_names: dict[str, str] = {}  # hashtag id -> name (ids are hashes of names)
         self.hashtag_searches: dict[str, dict[str, datetime]] = {}  # IG user -> {hashtag id: first search}
+        # Tweets "deleted on X" (``/_sim/deleted``): they answer resource-not-found everywhere.
+        self.deleted_tweets: set[int] = set()
         self.base_url = ""
         self.router = Router()
         for module in (oauth, x_api, graph_api):
@@ -128,6 +130,7 @@ class Simulator:
         self.graph_usage.reset()
         with self.hashtag_lock:
             self.hashtag_searches.clear()
+        self.deleted_tweets = set()
 
 
 def json_error(status: int, payload: dict, headers: dict[str, str] | None = None) -> HttpError:
@@ -154,6 +157,8 @@ def _control(sim: Simulator, request: Request) -> Reply:
     if request.path == "/_sim/reset" and request.method == "POST":
         sim.reset()
         return Reply(200, {"reset": True, **sim.clock.as_json()})
+    if request.path == "/_sim/deleted":
+        return deleted_tweets(sim, request)
     if request.path == "/_sim/world":
         return Reply(200, world_json())
     if request.path == "/_sim/tokens" and request.method == "POST":
@@ -161,6 +166,13 @@ def _control(sim: Simulator, request: Request) -> Reply:
     if request.path == "/_sim/health":
         return Reply(200, {"ok": True, "seed": sim.seed, **sim.clock.as_json()})
     return Reply(404, {"error": "unknown control endpoint"})
+
+
+def deleted_tweets(sim: Simulator, request: Request) -> Reply:
+    """``POST {"tweet_ids": [...]}``: these tweets are deleted on X from now on (X compliance)."""
+    if request.method == "POST":
+        sim.deleted_tweets |= {int(value) for value in request.form.get("tweet_ids") or []}
+    return Reply(200, {"tweet_ids": sorted(str(value) for value in sim.deleted_tweets)})
 
 
 def world_json() -> dict:

@@ -53,6 +53,10 @@ class SimulatorHandle:
     def set_faults(self, **switches: Any) -> None:
         self.sim.faults.update(switches)
 
+    def delete_tweets(self, *tweet_ids: str | int) -> None:
+        """Tweets deleted on X from now on (until the next reset): X compliance tests."""
+        self.sim.deleted_tweets |= {int(value) for value in tweet_ids}
+
     def reset(self) -> None:
         self.sim.reset()
         self.sim.clock.running = False

@@ -389,6 +389,8 @@ def paginate(
             continue
         if ("retweets" in exclude and tweet.kind == "repost") or ("replies" in exclude and tweet.kind == "reply"):
             continue
+        if tweet.id in request.sim.deleted_tweets:
+            continue
         if cap is not None and served + len(picked) >= cap:
             break
         if len(picked) == size:
@@ -564,7 +566,7 @@ def tweets_lookup(request: Request, me: Persona) -> Reply:
     found, errors = [], []
     for value in ids:
         tweet = gen.tweet_by_id(request.sim.seed, int(value)) if value.isdigit() else None
-        if tweet is None or tweet.created_at > request.now:
+        if tweet is None or tweet.created_at > request.now or tweet.id in request.sim.deleted_tweets:
             errors.append(_not_found("tweet", "ids", value))
         else:
             found.append(tweet)
@@ -578,7 +580,7 @@ def tweets_lookup(request: Request, me: Persona) -> Reply:
 def tweet_by_id(request: Request, me: Persona) -> Reply:
     value = request.params["id"]
     tweet = gen.tweet_by_id(request.sim.seed, int(value))
-    if tweet is None or tweet.created_at > request.now:
+    if tweet is None or tweet.created_at > request.now or tweet.id in request.sim.deleted_tweets:
         return Reply(200, {"errors": [_not_found("tweet", "id", value)]})
     body = tweets_response(request, me, [tweet], None)
     body["data"] = body["data"][0]
