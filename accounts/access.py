@@ -21,7 +21,7 @@ from django_scopes import scope
 
 from accounts.models import Membership, Organization, Role
 from accounts.roles import Capability, role_can
-from accounts.selectors import membership_for
+from accounts.selectors import membership_for, workspace_for_member
 from accounts.services.organizations import user_remember_organization
 
 
@@ -75,6 +75,11 @@ def org_view(capability: Capability = Capability.READ, *, write_methods_need: Ca
             if request.method not in ("GET", "HEAD", "OPTIONS") and write_methods_need is not None:
                 needed = write_methods_need
             if not (role_can(membership.role, needed) and role_can(membership.role, capability)):
+                # A workspace the member cannot see is missing to them, whatever the verb: a 403
+                # would still say "it exists". Only a visible one answers 403.
+                if "workspace_id" in kwargs:
+                    with scope(organization=membership.organization):
+                        workspace_for_member(membership, kwargs["workspace_id"])
                 raise PermissionDenied(_("Your role does not allow this."))
             request.membership = membership
             request.organization = membership.organization

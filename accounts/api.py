@@ -46,6 +46,10 @@ class OrganizationAPIView(generics.GenericAPIView):
             request.method not in WRITE_METHODS or role_can(membership.role, self.write_capability)
         )
         if not allowed:
+            # As on the pages: a workspace the member cannot see is a 404, whatever the verb.
+            if "workspace_id" in kwargs:
+                with scope(organization=membership.organization):
+                    selectors.workspace_for_member(membership, kwargs["workspace_id"])
             raise PermissionDenied(_("Your role does not allow this."))
         # Same rule as the pages (accounts.access): the API is no way around the organisation's MFA rule.
         if mfa_missing(membership):
