@@ -60,6 +60,9 @@ class SocialAccount(models.Model):
         indexes = [
             # The workspace page lists its accounts.
             models.Index(fields=["organization", "workspace"], name="social_account_workspace"),
+            # Meta webhooks name a Page or Instagram id, not an organisation: they find the
+            # accounts across every tenant (networks/webhooks/).
+            models.Index(fields=["network", "external_id"], name="social_account_external"),
         ]
 
     def __str__(self) -> str:
@@ -257,3 +260,99 @@ class XReadUsage(models.Model):
 
     def __str__(self) -> str:
         return f"X reads {self.month:%Y-%m} · {self.organization_id}: {self.reads}"
+
+
+# --- Webhooks and compliance (issue 4) ----------------------------------------------------------
+
+
+class MetaUserGrant(models.Model):
+    """Which Facebook user's login gave a Facebook or Instagram account its tokens.
+
+    Meta's deauthorisation and data-deletion callbacks name only that user (their app-scoped id),
+    so the connect flow records it here; the callbacks then find the accounts to disconnect or
+    erase. One row per (organisation, account, Facebook user); the latest ``granted_at`` of an
+    account is the grant its current tokens come from."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="meta_grants", db_index=False)
+    facebook_user_id = models.CharField(_("Facebook user id (app-scoped)"), max_length=64)
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "account", "facebook_user_id"], name="meta_user_grant_unique"
+            )
+        ]
+        indexes = [
+            # The callbacks look a Facebook user up across every tenant (a platform-wide query).
+            models.Index(fields=["facebook_user_id"], name="meta_user_grant_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Facebook user {self.facebook_user_id} · account {self.account_id}"
+
+
+class WebhookEvent(models.Model):
+    """One change Meta delivered to /webhooks/meta/ (one ``changes[]`` or ``messaging[]`` item of
+    one entry), stored before it is processed so nothing is lost when processing fails.
+
+    A platform table, not a tenant's: an event arrives before we know which organisation(s)
+    connected the page it is about (possibly several), and only platform admins see it. Processing
+    acts inside each organisation's scope."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored")
+        FAILED = "failed", _("Failed")
+
+    object = models.CharField(max_length=32)  # "page", "instagram", …
+    entry_id = models.CharField(max_length=64)  # the Page or Instagram account id
+    field = models.CharField(max_length=64)  # "feed", "comments", "mentions", "messages", …
+    payload = models.JSONField()  # {"time": entry time, "value": the change or messaging item}
+    # sha256 of the canonical JSON of (object, entry id, entry time, field, item): a redelivery of
+    # the same change is the same row.
+    dedup_key = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    outcome = models.CharField(max_length=255, blank=True)  # what was done with it, in plain words
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            # The sweeper re-queues events still pending a while after they arrived.
+            models.Index(fields=["status", "received_at"], name="webhook_event_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object}/{self.field} · {self.entry_id} · {self.get_status_display()}"
+
+
+class DataDeletionRequest(models.Model):
+    """A data-deletion request Meta forwarded for one Facebook user, and what it deleted.
+
+    A platform table. It keeps no personal data: the user is identified by a keyed hash (enough
+    to recognise a repeated request), the summary holds counts only, and the public status page
+    shows just these counts and dates."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        COMPLETED = "completed", _("Completed")
+
+    confirmation_code = models.CharField(max_length=32, unique=True)
+    user_hash = models.CharField(max_length=64, db_index=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    summary = models.JSONField(default=dict, blank=True)  # {"tokens_deleted": n, …}
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Data deletion {self.confirmation_code} · {self.get_status_display()}"
