@@ -171,6 +171,8 @@ CELERY_TIMEZONE = "UTC"
 # Synced into django-celery-beat's tables when beat starts; admins can tune them in Django admin.
 CELERY_BEAT_SCHEDULE = {
     "notification-digests": {"task": "accounts.tasks.notification_digests_dispatch", "schedule": 3600.0},
+    # The sync engine's dispatcher queues what is due (networks/sync/dispatch.py).
+    "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
 }
 
 # --- Authentication (django-allauth) ------------------------------------------------------------
@@ -342,6 +344,9 @@ INSTAGRAM_ENABLED = env.bool("INSTAGRAM_ENABLED", default=True)
 # Outbound HTTP timeouts in seconds (connect, read), owned by networks/http.py.
 NETWORK_CONNECT_TIMEOUT = env.float("NETWORK_CONNECT_TIMEOUT", default=5.0)
 NETWORK_READ_TIMEOUT = env.float("NETWORK_READ_TIMEOUT", default=30.0)
+# First delay (seconds, doubled each time, jittered) before the sync engine retries a transient
+# failure within a run; later failures are rescheduled with backoff (networks/sync/cadence.py).
+SYNC_RETRY_DELAY = env.float("SYNC_RETRY_DELAY", default=1.0)
 # Tokens are encrypted at rest with MultiFernet: comma-separated Fernet keys, the first encrypts,
 # all decrypt (rotation: README "Rotating token keys"; `manage.py rotate_token_keys`).
 # https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet

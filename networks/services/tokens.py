@@ -18,12 +18,17 @@ from networks.providers.x import oauth as x_oauth
 from networks.services.accounts import account_mark_needs_reauth
 from networks.vault import token_read, token_store
 
-REFRESH_MARGIN = dt.timedelta(minutes=5)
+# Refresh this long BEFORE expiry, so a sync started near the end of a token's life finishes on it.
+REFRESH_MARGIN = dt.timedelta(minutes=10)
 
 
 def _refresh_x(account: SocialAccount) -> str:
     with transaction.atomic():
-        SocialAccount.objects.select_for_update().filter(organization=account.organization_id, pk=account.pk).first()
+        # Lock the refresh token's row: only one worker may spend it (a used one is dead); the
+        # others wait here, then find the access token the first one stored.
+        AccountToken.objects.select_for_update().filter(
+            organization=account.organization_id, account=account, kind=AccountToken.Kind.REFRESH
+        ).first()
         access = token_read(account=account, kind=AccountToken.Kind.ACCESS)
         if access is not None and not access.expired(margin=REFRESH_MARGIN):
             return access.value  # refreshed by someone else while we waited for the lock
@@ -44,7 +49,7 @@ def _refresh_x(account: SocialAccount) -> str:
 
 
 def account_access_token(*, account: SocialAccount) -> str:
-    """The account's access token, refreshed first if it expires within 5 minutes. Raises
+    """The account's access token, refreshed first if it expires within 10 minutes. Raises
     AuthExpired (and marks the account for reconnecting) when there is none or it cannot be renewed."""
     try:
         access = token_read(account=account, kind=AccountToken.Kind.ACCESS)

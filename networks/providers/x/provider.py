@@ -16,6 +16,7 @@ from networks.http import x_session
 from networks.providers.base import Comment, DailyMetrics, Page, Post, PostMetrics, Profile, Provider
 from networks.providers.errors import ProviderError, from_x
 from networks.providers.x.parse import parse_timeline, parse_user
+from networks.sync.clock import network_today
 
 USER_FIELDS = ["created_at", "description", "profile_image_url", "public_metrics", "username", "name", "verified"]
 TWEET_FIELDS = [
@@ -69,7 +70,8 @@ class XProvider(Provider):
     def daily_metrics(self, start: dt.date, end: dt.date) -> list[DailyMetrics]:
         """X keeps no account history: only today's counters exist, so the row of today (UTC) is
         the only one it can give; past days come from our own daily syncs."""
-        today = dt.datetime.now(dt.UTC).date()
+        # The networks' clock (the wall clock, or the simulator's during the demo's replay).
+        today = network_today()
         if not start <= today <= end:
             return []
         profile = self.profile()

@@ -1,0 +1,124 @@
+"""What is due, and who holds an account: per-kind schedules and the account's lease.
+
+The database is the source of truth (DESIGN.md "Talking to the networks"): a message lost by the
+broker (Redis restarted) or a worker killed mid-sync leaves a due schedule and a lease that
+expires, and the dispatcher queues the account again. Claims are conditional UPDATEs, so two
+deliveries of one message (or two workers) never sync one account at once.
+"""
+
+import datetime as dt
+import uuid
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from networks.models import SocialAccount, SyncClaim, SyncKind, SyncSchedule
+from networks.sync.clock import network_now
+
+# How long a worker holds an account without renewing; renewed at every step of a run.
+LEASE = dt.timedelta(minutes=5)
+# A queued (not yet started) account is not queued again for this long; if its message is lost,
+# it is queued again afterwards.
+QUEUED_LEASE = dt.timedelta(minutes=3)
+QUEUED = "queued"
+
+# Kinds the engine stores today. Comments, mentions and messages wait for the inbox (a later
+# issue): they are not scheduled until a store for them exists, rather than read and dropped.
+SCHEDULED_KINDS = (SyncKind.DAILY, SyncKind.POSTS, SyncKind.POST_METRICS)
+ORDER = {SyncKind.BACKFILL: 0, SyncKind.DAILY: 1, SyncKind.POSTS: 2, SyncKind.POST_METRICS: 3}
+
+
+def new_owner() -> str:
+    return uuid.uuid4().hex
+
+
+@transaction.atomic
+def schedules_ensure(*, account: SocialAccount, backfill: bool = True) -> list[SyncSchedule]:
+    """Create the account's missing schedules, due now (a newly connected account backfills its
+    history and reads today's metrics at once). Existing schedules are left as they are."""
+    now = network_now()
+    kinds = ([SyncKind.BACKFILL] if backfill else []) + list(SCHEDULED_KINDS)
+    existing = set(
+        SyncSchedule.objects.filter(organization=account.organization_id, account=account).values_list(
+            "kind", flat=True
+        )
+    )
+    SyncSchedule.objects.bulk_create(
+        [
+            SyncSchedule(organization_id=account.organization_id, account=account, kind=kind, due_at=now)
+            for kind in kinds
+            if kind not in existing
+        ],
+        ignore_conflicts=True,  # another process may be creating them at the same instant
+    )
+    SyncClaim.objects.get_or_create(organization_id=account.organization_id, account=account)
+    return list(SyncSchedule.objects.filter(organization=account.organization_id, account=account))
+
+
+def schedules_due(account: SocialAccount, now: dt.datetime | None = None) -> list[SyncSchedule]:
+    now = now or network_now()
+    due = SyncSchedule.objects.filter(organization=account.organization_id, account=account, due_at__lte=now)
+    return sorted(due, key=lambda s: ORDER.get(s.kind, 9))
+
+
+def schedule_set(
+    *, schedule: SyncSchedule, due_at: dt.datetime | None, status: str, attempts: int = 0, state: dict | None = None
+) -> None:
+    schedule.due_at, schedule.last_status, schedule.attempts = due_at, status, attempts
+    schedule.last_run_at = network_now()
+    fields = ["due_at", "last_status", "attempts", "last_run_at"]
+    if state is not None:
+        schedule.state = state
+        fields.append("state")
+    schedule.save(update_fields=fields)
+
+
+def schedule_state_save(*, schedule: SyncSchedule, state: dict) -> None:
+    """Save a run's resume point (a cursor) as soon as the page it follows is stored."""
+    schedule.state = state
+    schedule.save(update_fields=["state"])
+
+
+def _free() -> Q:
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()) | Q(owner=QUEUED)
+
+
+def account_claim(*, account: SocialAccount, owner: str) -> bool:
+    """Take the account's lease if nobody holds it (free, expired, or only queued). One UPDATE:
+    of two concurrent claims, exactly one changes the row."""
+    SyncClaim.objects.get_or_create(organization_id=account.organization_id, account=account)
+    now = timezone.now()
+    taken = (
+        SyncClaim.objects.filter(organization=account.organization_id, account=account)
+        .filter(_free())
+        .update(owner=owner, lease_until=now + LEASE, claimed_at=now)
+    )
+    return taken == 1
+
+
+def account_lease_renew(*, account: SocialAccount, owner: str) -> bool:
+    """Extend our lease; False when it was lost (expired and taken by another worker)."""
+    return (
+        SyncClaim.objects.filter(organization=account.organization_id, account=account, owner=owner).update(
+            lease_until=timezone.now() + LEASE
+        )
+        == 1
+    )
+
+
+def account_release(*, account: SocialAccount, owner: str) -> None:
+    SyncClaim.objects.filter(organization=account.organization_id, account=account, owner=owner).update(
+        owner="", lease_until=None
+    )
+
+
+def account_mark_queued(*, organization_id: int, account_id: int) -> bool:
+    """The dispatcher's mark: queued, not running. Skipped when a worker holds the lease."""
+    SyncClaim.objects.get_or_create(organization_id=organization_id, account_id=account_id)
+    return (
+        SyncClaim.objects.filter(organization=organization_id, account=account_id)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()))
+        .update(owner=QUEUED, lease_until=timezone.now() + QUEUED_LEASE)
+        == 1
+    )
