@@ -333,10 +333,13 @@ GRAPH_API_VERSION = env.str("GRAPH_API_VERSION", default="v25.0")
 # Facebook Login for Business consent dialog: {FACEBOOK_DIALOG_URL}/{version}/dialog/oauth
 # https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
 FACEBOOK_DIALOG_URL = env.str("FACEBOOK_DIALOG_URL", default=SIMULATOR_URL or "https://www.facebook.com").rstrip("/")
-X_CLIENT_ID = env.str("X_CLIENT_ID", default="")
-X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default="")
-META_APP_ID = env.str("META_APP_ID", default="")
-META_APP_SECRET = env.str("META_APP_SECRET", default="")
+# Against the simulator in development, placeholder app credentials (it accepts any) so the demo
+# connects accounts with no configuration; real hosts need the real ones.
+_SIMULATED_APP = "overgraph-simulator" if SIMULATOR_URL and not PRODUCTION else ""
+X_CLIENT_ID = env.str("X_CLIENT_ID", default=_SIMULATED_APP)
+X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default=_SIMULATED_APP)
+META_APP_ID = env.str("META_APP_ID", default=_SIMULATED_APP)
+META_APP_SECRET = env.str("META_APP_SECRET", default=_SIMULATED_APP)
 META_WEBHOOK_VERIFY_TOKEN = env.str("META_WEBHOOK_VERIFY_TOKEN", default="")
 X_ENABLED = env.bool("X_ENABLED", default=True)
 FACEBOOK_ENABLED = env.bool("FACEBOOK_ENABLED", default=True)
