@@ -48,3 +48,7 @@ class AccountTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# The sync engine's admin lives beside it; importing it here registers it.
+from networks.sync import admin as sync_admin  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from networks import views
+from networks.sync import urls as sync_urls
 
 urlpatterns = [
     path("o/<slug:org>/w/<int:workspace_id>/connect/x/", views.connect_x, name="networks_connect_x"),
@@ -18,4 +19,6 @@ urlpatterns = [
     # Fixed callback URLs, registered with X and Meta (the flow's organisation is in the session).
     path("networks/callback/x/", views.x_callback, name="networks_x_callback"),
     path("networks/callback/facebook/", views.facebook_callback, name="networks_facebook_callback"),
+    # The sync engine's pages: status, history, "Sync now" (networks/sync/views.py).
+    *sync_urls.urlpatterns,
 ]

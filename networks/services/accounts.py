@@ -15,6 +15,7 @@ from accounts.services.notifications import notify
 from networks.models import AccountToken, SocialAccount
 from networks.providers.base import Profile
 from networks.providers.errors import AuthExpired, ProviderError
+from networks.sync.schedules import account_sync_on_connect
 from networks.vault import token_store, tokens_delete
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ def account_connect(
         token_store(
             account=account, kind=token.kind, value=token.value, expires_at=token.expires_at, scopes=token.scopes
         )
+    # History backfill and today's metrics, queued once this connection is committed.
+    account_sync_on_connect(account=account)
     return account
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from networks.models import SocialAccount, SyncClaim, SyncKind, SyncSchedule
+from networks.models import SocialAccount, SyncClaim, SyncKind, SyncRun, SyncSchedule
 from networks.sync.clock import network_now
 
 # How long a worker holds an account without renewing; renewed at every step of a run.
@@ -122,3 +122,15 @@ def account_mark_queued(*, organization_id: int, account_id: int) -> bool:
         .update(owner=QUEUED, lease_until=timezone.now() + QUEUED_LEASE)
         == 1
     )
+
+
+def account_sync_on_connect(*, account: SocialAccount) -> None:
+    """A connected (or reconnected) account: schedule its backfill and syncs, and queue it once
+    the connection is committed so the person sees the history arrive. A reconnection keeps its
+    schedules (a done backfill is not redone); what fell due meanwhile runs now."""
+    schedules_ensure(account=account)
+    if account_mark_queued(organization_id=account.organization_id, account_id=account.pk):
+        from networks.tasks import sync_account  # tasks import the engine, which imports services
+
+        organization_id, account_id = account.organization_id, account.pk
+        transaction.on_commit(lambda: sync_account.delay(organization_id, account_id, SyncRun.Trigger.CONNECT))
