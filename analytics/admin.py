@@ -1,0 +1,85 @@
+"""Django admin for platform admins: the stored facts, read-only (they come from the networks, only
+the sync engine writes them; a wrong value is fixed by syncing again, not by typing).
+
+Tenant scoping is off under /admin/ (accounts.middleware.AdminScopesMiddleware). Fact tables grow
+to millions of rows: lists skip the full count and never join more than they show.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from analytics.models import METRIC_FIELDS, AccountDailyMetrics, Post, PostMetricsSnapshot
+
+
+class ReadOnlyFactAdmin(admin.ModelAdmin):
+    show_full_result_count = False  # a COUNT(*) over every tenant's facts on each page
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Post)
+class PostAdmin(ReadOnlyFactAdmin):
+    list_display = [
+        "external_id",
+        "account",
+        "organization",
+        "kind",
+        "content_type",
+        "published_at",
+        "likes",
+        "comments",
+        "views",
+        "last_changed_at",
+        "next_refresh_at",
+    ]
+    list_filter = ["account__network", "kind", "content_type"]
+    search_fields = ["external_id", "account__handle", "organization__name"]
+    list_select_related = ["account", "organization"]
+    date_hierarchy = "published_at"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "organization",
+                    "account",
+                    "external_id",
+                    "published_at",
+                    "kind",
+                    "content_type",
+                    "text",
+                    "permalink",
+                    "media_url",
+                    "hashtags",
+                    "referenced_id",
+                    "author_id",
+                    "author_handle",
+                ]
+            },
+        ),
+        (_("Metrics"), {"fields": [*METRIC_FIELDS, "original_metrics"]}),
+        (_("Sync"), {"fields": ["first_seen_at", "metrics_updated_at", "last_changed_at", "next_refresh_at"]}),
+    ]
+
+
+@admin.register(PostMetricsSnapshot)
+class PostMetricsSnapshotAdmin(ReadOnlyFactAdmin):
+    list_display = ["post", "organization", "captured_at", "likes", "comments", "shares", "views", "reach"]
+    list_filter = ["post__account__network"]
+    search_fields = ["post__external_id"]
+    list_select_related = ["post", "organization"]
+    raw_id_fields = ["post"]
+    date_hierarchy = "captured_at"
+
+
+@admin.register(AccountDailyMetrics)
+class AccountDailyMetricsAdmin(ReadOnlyFactAdmin):
+    list_display = ["account", "organization", "date", "followers", "follows", "unfollows", "views", "reach"]
+    list_filter = ["account__network"]
+    search_fields = ["account__handle", "account__name", "organization__name"]
+    list_select_related = ["account", "organization"]
+    date_hierarchy = "date"

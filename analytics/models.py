@@ -1,0 +1,213 @@
+"""Stored facts: posts with their latest lifetime metrics, append-only post snapshots, and one row
+of account metrics per account per day.
+
+A metric the network does not report is NULL, never 0 (the UI says "not available"). Views,
+impressions and reach stay separate columns. Every table carries its own ``organization`` and
+puts it first in its composite indexes (DESIGN.md "Facts and how they are stored"); foreign keys
+those composites cover get no index of their own (``db_index=False``): on 3M snapshots Django's
+default index per foreign key made the workspace overview slower than no secondary index at all.
+
+The sync engine (networks) writes and reads these tables only through ``analytics.factstore``.
+"""
+
+from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from accounts.models import Organization
+
+
+class PostKind(models.TextChoices):
+    """How a post relates to others: a repost carries the original's counts (DESIGN.md)."""
+
+    ORIGINAL = "original", _("Original")
+    REPLY = "reply", _("Reply")
+    QUOTE = "quote", _("Quote")
+    REPOST = "repost", _("Repost")
+
+
+class ContentType(models.TextChoices):
+    TEXT = "text", _("Text")
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    REEL = "reel", _("Reel")
+    CAROUSEL = "carousel", _("Carousel")
+    LINK = "link", _("Link")
+    STORY = "story", _("Story")
+
+
+# The counters of networks.providers.base.PostMetrics, in its order (analytics.factstore maps one
+# to the other by these names).
+METRIC_FIELDS = (
+    "likes",
+    "comments",
+    "shares",
+    "quotes",
+    "saves",
+    "views",
+    "reach",
+    "clicks",
+    "bookmarks",
+    "engagements",
+    "reactions_by_type",
+    "avg_watch_time_ms",
+)
+
+
+class PostCounters(models.Model):
+    """Lifetime counters of a post as the network reported them (NULL: not reported)."""
+
+    # Facebook: total reactions (their split by type is in reactions_by_type).
+    likes = models.BigIntegerField(_("likes"), null=True, blank=True)
+    comments = models.BigIntegerField(_("comments"), null=True, blank=True)
+    shares = models.BigIntegerField(_("shares"), null=True, blank=True)
+    quotes = models.BigIntegerField(_("quotes"), null=True, blank=True)
+    saves = models.BigIntegerField(_("saves"), null=True, blank=True)
+    views = models.BigIntegerField(_("views"), null=True, blank=True)
+    reach = models.BigIntegerField(_("reach"), null=True, blank=True)
+    clicks = models.BigIntegerField(_("clicks"), null=True, blank=True)
+    bookmarks = models.BigIntegerField(_("bookmarks"), null=True, blank=True)
+    engagements = models.BigIntegerField(_("engagements"), null=True, blank=True)
+    reactions_by_type = models.JSONField(_("reactions by type"), null=True, blank=True)
+    avg_watch_time_ms = models.BigIntegerField(_("average watch time (ms)"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Post(PostCounters):
+    """One post of a connected account with its latest lifetime metrics (the account's own: a
+    repost's counts are the original's and live apart, in ``original_metrics``)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey(
+        "networks.SocialAccount", on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
+    external_id = models.CharField(_("id on the network"), max_length=64)
+    published_at = models.DateTimeField(_("published"))
+    kind = models.CharField(_("kind"), max_length=10, choices=PostKind.choices, default=PostKind.ORIGINAL)
+    content_type = models.CharField(
+        _("content type"), max_length=10, choices=ContentType.choices, default=ContentType.TEXT
+    )
+    text = models.TextField(_("text"), blank=True)
+    permalink = models.URLField(_("link"), max_length=500, blank=True)
+    # Instagram's CDN addresses are long and signed.
+    media_url = models.URLField(_("media"), max_length=2000, blank=True)
+    hashtags = models.JSONField(_("hashtags"), default=list, blank=True)
+    referenced_id = models.CharField(_("replied-to, quoted or reposted post"), max_length=64, blank=True)
+    author_id = models.CharField(_("author id"), max_length=64, blank=True)
+    author_handle = models.CharField(_("author"), max_length=120, blank=True)
+    # A repost's counts are the original's (X reports them on the retweet): kept here, out of
+    # every sum of the account's own engagement. Keys are METRIC_FIELDS.
+    original_metrics = models.JSONField(_("original post's metrics"), null=True, blank=True)
+
+    # db_default too: a bulk upsert that leaves a timestamp out gets the database's clock.
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now, db_default=Now())
+    metrics_updated_at = models.DateTimeField(_("metrics read"), null=True, blank=True)
+    # When a read last found different counters: the cadence waits longer for a quiet post.
+    last_changed_at = models.DateTimeField(_("metrics last changed"), null=True, blank=True)
+    # When the sync engine reads this post's metrics again (networks.sync.cadence decides);
+    # NULL: never again.
+    next_refresh_at = models.DateTimeField(_("next refresh"), null=True, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "account", "external_id"], name="post_natural_key")
+        ]
+        indexes = [
+            # Dashboards read an account's posts by period (DESIGN.md "Performance budgets").
+            models.Index(fields=["organization", "account", "published_at"], name="post_org_account_published"),
+            # The sync engine's "which posts are due" (posts_due): partial, most posts stop being
+            # refreshed after a while.
+            models.Index(
+                fields=["organization", "account", "next_refresh_at"],
+                name="post_org_account_refresh",
+                condition=models.Q(next_refresh_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.external_id}"
+
+
+class PostMetricsSnapshot(PostCounters):
+    """Append-only: a post's counters each time they were read, so its curve (first hour, day,
+    week) is known. Holds what that read returned: NULL where it did not measure a counter."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="snapshots", db_index=False)
+    captured_at = models.DateTimeField(_("read at"), default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("post metrics snapshot")
+        verbose_name_plural = _("post metrics snapshots")
+        # The natural key doubles as the curve's index: without (post, captured_at) a post's curve
+        # costs 132 ms instead of 0.2 ms on 3M snapshots (DESIGN.md); organisation first keeps
+        # each tenant's rows together. A redelivered (post, captured_at) is ignored.
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "post", "captured_at"], name="snapshot_natural_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} @ {self.captured_at:%Y-%m-%d %H:%M}"
+
+
+class AccountDailyMetrics(models.Model):
+    """One row per account per day of the network, upserted. The date is the network's day as the
+    provider mapped it (Meta: a Pacific-time day), stored as is."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    account = models.ForeignKey(
+        "networks.SocialAccount", on_delete=models.CASCADE, related_name="daily_metrics", db_index=False
+    )
+    date = models.DateField(_("date"))
+    followers = models.BigIntegerField(_("followers"), null=True, blank=True)  # total at the end of the day
+    follows = models.BigIntegerField(_("new followers"), null=True, blank=True)
+    unfollows = models.BigIntegerField(_("unfollows"), null=True, blank=True)
+    views = models.BigIntegerField(_("views"), null=True, blank=True)
+    reach = models.BigIntegerField(_("reach"), null=True, blank=True)
+    engagements = models.BigIntegerField(_("engagements"), null=True, blank=True)
+    page_views = models.BigIntegerField(_("profile views"), null=True, blank=True)
+    accounts_engaged = models.BigIntegerField(_("accounts engaged"), null=True, blank=True)
+    likes = models.BigIntegerField(_("likes"), null=True, blank=True)
+    comments = models.BigIntegerField(_("comments"), null=True, blank=True)
+    shares = models.BigIntegerField(_("shares"), null=True, blank=True)
+    saves = models.BigIntegerField(_("saves"), null=True, blank=True)
+    replies = models.BigIntegerField(_("replies"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, db_default=Now())
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("daily account metrics")
+        verbose_name_plural = _("daily account metrics")
+        constraints = [models.UniqueConstraint(fields=["organization", "account", "date"], name="daily_natural_key")]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.date}"
+
+
+# The counters of networks.providers.base.DailyMetrics stored per day, in its order.
+DAILY_FIELDS = (
+    "followers",
+    "follows",
+    "unfollows",
+    "views",
+    "reach",
+    "engagements",
+    "page_views",
+    "accounts_engaged",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "replies",
+)

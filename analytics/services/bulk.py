@@ -1,0 +1,210 @@
+"""Set-based upserts of facts on their natural keys.
+
+PostgreSQL: COPY the batch into a temporary staging table, then one
+``INSERT … SELECT … ON CONFLICT (key) DO UPDATE`` (or ``DO NOTHING`` for append-only tables).
+Measured on this machine (docs/performance.md, bench/ingest.py) against a plain COPY, where
+``bulk_create(update_conflicts=True)`` reaches ~0.15: the staging table is the fast path.
+
+SQLite (the embedded demo): ``INSERT … ON CONFLICT`` through ``executemany`` in chunks — SQLite
+has no COPY and its executemany is already a tight loop in C.
+
+Callers pass plain tuples in ``columns`` order (JSON values already serialised to ``str``);
+values are never interpolated into SQL (only column and table names taken from model metadata
+are).
+"""
+
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import connection, models, transaction
+
+SQLITE_CHUNK = 2_000
+
+
+@dataclass(frozen=True)
+class UpsertSpec:
+    """How one fact table is upserted: its columns, natural key, columns a newer row updates
+    (empty: append-only, a redelivered row is ignored), and among those the ones a NULL never
+    erases (``COALESCE(new, old)``: a network that did not report a value this time has not
+    taken it back)."""
+
+    model: type[models.Model]
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    update: tuple[str, ...] = ()
+    keep_when_null: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not set(self.key) <= set(self.columns) or not set(self.update) <= set(self.columns):
+            raise ValueError("key and update must be columns")
+        if not set(self.keep_when_null) <= set(self.update):
+            raise ValueError("keep_when_null must be among update")
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    def _column(self, name: str) -> str:
+        return self.model._meta.get_field(name).column
+
+    def column_names(self) -> list[str]:
+        return [self._column(name) for name in self.columns]
+
+    def key_names(self) -> list[str]:
+        return [self._column(name) for name in self.key]
+
+    def update_names(self) -> list[str]:
+        return [self._column(name) for name in self.update]
+
+    def keep_names(self) -> set[str]:
+        return {self._column(name) for name in self.keep_when_null}
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _assignments(spec: UpsertSpec, new: str) -> str:
+    """``col = new.col`` for each updated column, ``COALESCE(new.col, table.col)`` where a NULL
+    must not erase the stored value."""
+    table, keep = _quote(spec.table), spec.keep_names()
+    parts = []
+    for column in spec.update_names():
+        name = _quote(column)
+        value = f"COALESCE({new}.{name}, {table}.{name})" if column in keep else f"{new}.{name}"
+        parts.append(f"{name} = {value}")
+    return ", ".join(parts)
+
+
+def _conflict_clause(spec: UpsertSpec) -> str:
+    keys = ", ".join(_quote(c) for c in spec.key_names())
+    if not spec.update:
+        return f"ON CONFLICT ({keys}) DO NOTHING"
+    return f"ON CONFLICT ({keys}) DO UPDATE SET {_assignments(spec, 'EXCLUDED')}"
+
+
+def _stage(cursor, spec: UpsertSpec, rows: Iterable[Sequence]) -> str:
+    """COPY ``rows`` into this session's staging table of ``spec`` (created on first use, emptied
+    before) and return its quoted name. One staging table per column list: two specs of one table
+    with different columns must not share it."""
+    columns = ", ".join(_quote(c) for c in spec.column_names())
+    digest = zlib.crc32(columns.encode()) & 0xFFFFFFFF
+    stage = _quote(f"_stage_{spec.table}_{digest:08x}")
+    # A temporary table lives in this session only: concurrent writers never see each other's rows.
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {columns} FROM {_quote(spec.table)} WITH NO DATA"  # noqa: S608
+    )
+    cursor.execute(f"TRUNCATE {stage}")
+    # psycopg 3's own cursor: Django's wrapper has no copy(). Statements other than COPY go
+    # through Django's wrapper, so query counts in tests and instrumentation see them.
+    with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return stage
+
+
+def _upsert_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
+    columns = ", ".join(_quote(c) for c in spec.column_names())
+    with connection.cursor() as cursor:
+        stage = _stage(cursor, spec, rows)
+        select = f"SELECT {columns} FROM {stage}"  # noqa: S608
+        if spec.update:
+            # ON CONFLICT DO UPDATE refuses to touch one row twice: keep one row per key.
+            keys = ", ".join(_quote(c) for c in spec.key_names())
+            select = f"SELECT DISTINCT ON ({keys}) {columns} FROM {stage}"  # noqa: S608
+        cursor.execute(f"INSERT INTO {_quote(spec.table)} ({columns}) {select} {_conflict_clause(spec)}")
+        written = cursor.rowcount
+        cursor.execute(f"TRUNCATE {stage}")  # frees the rows now, not at the session's next batch
+    return written
+
+
+def _update_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
+    table = _quote(spec.table)
+    with connection.cursor() as cursor:
+        stage = _stage(cursor, spec, rows)
+        match = " AND ".join(f"{table}.{_quote(c)} = s.{_quote(c)}" for c in spec.key_names())
+        cursor.execute(f"UPDATE {table} SET {_assignments(spec, 's')} FROM {stage} AS s WHERE {match}")  # noqa: S608
+        written = cursor.rowcount
+        cursor.execute(f"TRUNCATE {stage}")
+    return written
+
+
+def _sqlite_adapters(spec: UpsertSpec, names: Sequence[str]) -> list:
+    """Django's own conversion of each datetime and date column: sqlite3's default adapter writes
+    an aware datetime as text with "+00:00", which then compares wrongly (as text) with the
+    values Django writes and queries with."""
+    ops = connection.ops
+    adapters: list = []
+    for name in names:
+        field = spec.model._meta.get_field(name)
+        if isinstance(field, models.DateTimeField):
+            adapters.append(ops.adapt_datetimefield_value)
+        elif isinstance(field, models.DateField):
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(None)
+    return adapters
+
+
+def _executemany_sqlite(sql: str, rows: Iterable[Sequence], adapters: list) -> int:
+    if any(adapters):
+        rows = ([a(v) if a and v is not None else v for a, v in zip(adapters, row, strict=True)] for row in rows)
+    written = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(islice(iterator, SQLITE_CHUNK)):
+            before = connection.connection.total_changes
+            cursor.executemany(sql, chunk)
+            written += connection.connection.total_changes - before
+    return written
+
+
+def _upsert_sqlite(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
+    columns = ", ".join(_quote(c) for c in spec.column_names())
+    marks = ", ".join("%s" for _ in spec.columns)
+    sql = f"INSERT INTO {_quote(spec.table)} ({columns}) VALUES ({marks}) {_conflict_clause(spec)}"  # noqa: S608
+    # Unlike PostgreSQL, SQLite applies a repeated key's rows one after the other: no DISTINCT ON.
+    return _executemany_sqlite(sql, rows, _sqlite_adapters(spec, spec.columns))
+
+
+def _update_sqlite(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
+    table, keep = _quote(spec.table), spec.keep_names()
+    sets = ", ".join(
+        f"{_quote(c)} = COALESCE(%s, {_quote(c)})" if c in keep else f"{_quote(c)} = %s" for c in spec.update_names()
+    )
+    match = " AND ".join(f"{_quote(c)} = %s" for c in spec.key_names())
+    names = (*spec.update, *spec.key)
+    order = [spec.columns.index(name) for name in names]
+    sql = f"UPDATE {table} SET {sets} WHERE {match}"  # noqa: S608
+    return _executemany_sqlite(sql, ([row[i] for i in order] for row in rows), _sqlite_adapters(spec, names))
+
+
+# savepoint=False: inside a caller's transaction (save_posts writes posts then snapshots) that
+# transaction is the unit; a savepoint per call costs two round trips and nothing recovers from
+# a failed upsert halfway.
+@transaction.atomic(savepoint=False)
+def bulk_upsert(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
+    """Insert or update ``rows`` (tuples in ``spec.columns`` order). Returns the number of rows
+    inserted or updated (rows ignored as duplicates of append-only facts are not counted)."""
+    if connection.vendor == "postgresql":
+        return _upsert_postgresql(spec, rows)
+    if connection.vendor == "sqlite":
+        return _upsert_sqlite(spec, rows)
+    raise NotImplementedError(f"bulk_upsert does not support {connection.vendor}")
+
+
+@transaction.atomic(savepoint=False)
+def bulk_update(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
+    """Update the existing rows matched on ``spec.key`` with the ``spec.update`` values of
+    ``rows`` (tuples in ``spec.columns`` order); rows that match nothing are ignored, nothing is
+    inserted — for a partial update of rows whose other NOT NULL columns the caller does not
+    have. One row per key. Returns the number of rows updated."""
+    if not spec.update:
+        raise ValueError("bulk_update needs columns to update")
+    if connection.vendor == "postgresql":
+        return _update_postgresql(spec, rows)
+    if connection.vendor == "sqlite":
+        return _update_sqlite(spec, rows)
+    raise NotImplementedError(f"bulk_update does not support {connection.vendor}")
