@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from networks import views
 from networks.sync import urls as sync_urls
@@ -19,6 +19,8 @@ urlpatterns = [
     # Fixed callback URLs, registered with X and Meta (the flow's organisation is in the session).
     path("networks/callback/x/", views.x_callback, name="networks_x_callback"),
     path("networks/callback/facebook/", views.facebook_callback, name="networks_facebook_callback"),
+    # Meta webhooks and compliance callbacks (public, signed: networks/webhooks/).
+    path("webhooks/", include("networks.webhooks.urls")),
     # The sync engine's pages: status, history, "Sync now" (networks/sync/views.py).
     *sync_urls.urlpatterns,
 ]

@@ -201,6 +201,7 @@ def _facebook_fetch(request: HttpRequest, *, flow: dict) -> HttpResponse:
         "user": request.user.pk,
         "user_token": grant.user_token.access_token,
         "user_token_expires_at": grant.user_token.expires_at.isoformat() if grant.user_token.expires_at else None,
+        "facebook_user_id": grant.user_id,
         "pages": [
             {
                 "id": p.id,
@@ -233,6 +234,7 @@ def _pending_grant(request: HttpRequest) -> tuple[dict, connect_services.Faceboo
             access_token=pending["user_token"], expires_at=dt.datetime.fromisoformat(expires) if expires else None
         ),
         pages=[fb_oauth.ManagedPage(**page) for page in pending["pages"]],
+        user_id=pending.get("facebook_user_id", ""),
     )
     return pending, grant
 

@@ -168,9 +168,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Task modules outside an app's tasks.py (autodiscovery only finds <app>.tasks).
+CELERY_IMPORTS = ["networks.webhooks.tasks"]
 # Synced into django-celery-beat's tables when beat starts; admins can tune them in Django admin.
 CELERY_BEAT_SCHEDULE = {
     "notification-digests": {"task": "accounts.tasks.notification_digests_dispatch", "schedule": 3600.0},
+    # Meta webhook events whose processing message was lost are queued again (networks/webhooks/).
+    "webhook-events-sweep": {"task": "networks.webhooks.tasks.webhook_events_sweep", "schedule": 600.0},
+    # X compliance: posts deleted on X are deleted here, checked once a day (docs/webhooks.md).
+    "x-compliance": {"task": "networks.webhooks.tasks.x_compliance_dispatch", "schedule": 86400.0},
     # The sync engine's dispatcher queues what is due (networks/sync/dispatch.py).
     "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
 }
@@ -341,6 +347,9 @@ X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default=_SIMULATED_APP)
 META_APP_ID = env.str("META_APP_ID", default=_SIMULATED_APP)
 META_APP_SECRET = env.str("META_APP_SECRET", default=_SIMULATED_APP)
 META_WEBHOOK_VERIFY_TOKEN = env.str("META_WEBHOOK_VERIFY_TOKEN", default="")
+# X compliance re-checks the stored posts published in this many days; each post X returns is a
+# billed read (docs/webhooks.md "X compliance").
+X_COMPLIANCE_WINDOW_DAYS = env.int("X_COMPLIANCE_WINDOW_DAYS", default=90)
 X_ENABLED = env.bool("X_ENABLED", default=True)
 FACEBOOK_ENABLED = env.bool("FACEBOOK_ENABLED", default=True)
 INSTAGRAM_ENABLED = env.bool("INSTAGRAM_ENABLED", default=True)

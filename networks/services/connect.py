@@ -14,6 +14,7 @@ from networks.providers.facebook import oauth as fb_oauth
 from networks.providers.x import oauth as x_oauth
 from networks.providers.x.provider import XProvider
 from networks.services.accounts import NewToken, account_connect
+from networks.webhooks.services import meta_user_grant_record
 
 
 def x_connect_complete(
@@ -43,12 +44,17 @@ class FacebookGrant:
 
     user_token: fb_oauth.UserToken
     pages: list[fb_oauth.ManagedPage]
+    user_id: str = ""  # the Facebook user (app-scoped id) who logged in
 
 
 def facebook_grant_fetch(*, code: str, redirect_uri: str) -> FacebookGrant:
     short = fb_oauth.exchange_code(code=code, redirect_uri=redirect_uri)
     long_lived = fb_oauth.long_lived(token=short)
-    return FacebookGrant(user_token=long_lived, pages=fb_oauth.managed_pages(token=long_lived))
+    return FacebookGrant(
+        user_token=long_lived,
+        pages=fb_oauth.managed_pages(token=long_lived),
+        user_id=fb_oauth.user_id(token=long_lived),
+    )
 
 
 @transaction.atomic
@@ -82,18 +88,25 @@ def facebook_pages_connect(
                 connected_by=user,
             )
             connected.append(page_account)
+            _record_grant(page_account, grant)
         if page.instagram_id and page.id in instagram_workspaces:
-            connected.append(
-                account_connect(
-                    organization=organization,
-                    workspace=instagram_workspaces[page.id],
-                    network=Network.INSTAGRAM,
-                    external_id=page.instagram_id,
-                    handle=page.instagram_username,
-                    name=page.instagram_username,
-                    tokens=page_tokens,
-                    connected_by=user,
-                    parent=page_account,
-                )
+            instagram_account = account_connect(
+                organization=organization,
+                workspace=instagram_workspaces[page.id],
+                network=Network.INSTAGRAM,
+                external_id=page.instagram_id,
+                handle=page.instagram_username,
+                name=page.instagram_username,
+                tokens=page_tokens,
+                connected_by=user,
+                parent=page_account,
             )
+            connected.append(instagram_account)
+            _record_grant(instagram_account, grant)
     return connected
+
+
+def _record_grant(account: SocialAccount, grant: FacebookGrant) -> None:
+    # Meta's deauthorisation and data-deletion callbacks name only the Facebook user.
+    if grant.user_id:
+        meta_user_grant_record(account=account, facebook_user_id=grant.user_id)

@@ -150,6 +150,7 @@ def facebook_routes(replay):
         headers=GRAPH_HEADERS,
     )
     replay.add("GET", r"/v25\.0/me/accounts", PAGES, headers=GRAPH_HEADERS)
+    replay.add("GET", r"/v25\.0/me", {"id": "200000000000001"}, headers=GRAPH_HEADERS)
 
 
 def test_it_connects_pages_and_instagram_accounts_to_chosen_workspaces(tenancy, login, replay, networks_configured):

@@ -98,6 +98,13 @@ def long_lived(*, token: UserToken) -> UserToken:
     return UserToken(access_token=body["access_token"], expires_at=_expiry(body))
 
 
+def user_id(*, token: UserToken) -> str:
+    """The app-scoped id of the person who logged in: Meta's deauthorisation and data-deletion
+    callbacks name them by it (networks/webhooks/)."""
+    api = graph_client(GraphAPI, token.access_token)
+    return str(graph_call(api, api.get_object, "me", fields="id")["id"])
+
+
 def managed_pages(*, token: UserToken, limit: int = 100) -> list[ManagedPage]:
     api = graph_client(GraphAPI, token.access_token)
     pages: list[ManagedPage] = []

@@ -7,6 +7,7 @@ demo and tests) and owns timeouts and usage recording.
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -36,6 +37,16 @@ TWEET_FIELDS = [
 PUBLIC_TWEET_FIELDS = [f for f in TWEET_FIELDS if f not in ("non_public_metrics", "organic_metrics")]
 EXPANSIONS = ["attachments.media_keys", "referenced_tweets.id"]
 MEDIA_FIELDS = ["media_key", "type", "url", "preview_image_url", "public_metrics"]
+
+
+@dataclass(frozen=True)
+class DeletedCheck:
+    """What a compliance check found: ids X no longer has, and what it cost (posts returned are
+    billed reads)."""
+
+    deleted: frozenset[str]
+    returned: int
+    calls: int
 
 
 def x_client(access_token: str) -> tweepy.Client:
@@ -108,6 +119,27 @@ class XProvider(Provider):
             for post in parse_timeline(body).items:
                 found[post.external_id] = post.metrics
         return found
+
+    def deleted_ids(self, ids: Sequence[str]) -> DeletedCheck:
+        """Which of these posts X says no longer exist (X compliance), by lookups of 100 asking
+        for no extra field (X bills per post returned, not per field).
+
+        Only ``resource-not-found`` counts as deleted: a post withheld for another reason (a
+        protected or suspended author: ``not-authorized-for-resource``) still exists.
+        https://docs.x.com/x-api/fundamentals/response-codes-and-errors (partial errors)"""
+        deleted: set[str] = set()
+        ids = list(ids)
+        returned = calls = 0
+        for start in range(0, len(ids), 100):
+            body = x_call(self.client.get_tweets, ids[start : start + 100])
+            calls += 1
+            returned += len(body.get("data") or [])
+            for error in body.get("errors") or []:
+                kind = str(error.get("type", ""))
+                if kind.endswith("/resource-not-found") or error.get("title") == "Not Found Error":
+                    deleted.add(str(error.get("resource_id") or error.get("value") or ""))
+        deleted.discard("")
+        return DeletedCheck(deleted=frozenset(deleted), returned=returned, calls=calls)
 
     def mentions(self, since: dt.datetime | None = None, cursor: str | None = None) -> Page[Post]:
         body = x_call(
