@@ -246,7 +246,8 @@ def test_it_injects_latency_without_blocking_other_requests(sim):
         statuses = list(pool.map(lambda _: x_get(sim, f"/2/users/{BOULOGNE.x_user_id}", token).status_code, range(64)))
     elapsed = time.perf_counter() - started
     assert statuses == [200] * 64
-    assert 0.3 <= elapsed < 1.5  # two waves of 32 concurrent calls, not 64 x 150 ms
+    # Two waves of 32 concurrent calls (~0.3 s), not 64 x 150 ms (9.6 s); slack for a loaded CI machine.
+    assert 0.3 <= elapsed < 3.0
 
 
 def test_it_storms_429s_and_graph_code_4(sim):
