@@ -641,6 +641,15 @@ def _with_usage(request: Request, reply: Reply, object_id: str | None, kind: str
     return reply
 
 
+def _with_app_usage(request: Request, error: HttpError) -> HttpError:
+    """Graph sends ``x-app-usage`` with errors too; a call refused still counts."""
+    if "x-app-usage" not in error.reply.headers:
+        percent = request.sim.graph_usage.hit("app") * 100 // GRAPH_APP_CALLS_PER_HOUR
+        usage = {"call_count": percent, "total_cputime": percent // 2, "total_time": percent // 2}
+        error.reply.headers["x-app-usage"] = json.dumps(usage)
+    return error
+
+
 def guarded(handler: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
     def wrapped(request: Request) -> Reply:
         if request.network != "graph":  # an unknown X path is not a Graph node
@@ -648,7 +657,9 @@ def guarded(handler: Callable[[Request], Reply]) -> Callable[[Request], Reply]:
         try:
             return handler(request)
         except F.FieldError as error:
-            raise graph_error(str(error), 100) from error
+            raise _with_app_usage(request, graph_error(str(error), 100)) from error
+        except HttpError as error:
+            raise _with_app_usage(request, error) from None
 
     return wrapped
 

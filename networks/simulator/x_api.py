@@ -145,7 +145,11 @@ def x_endpoint(handler: Callable[[Request, Persona], Reply]) -> Callable[[Reques
         }
         if remaining < 0:
             return Reply(429, TOO_MANY, headers)
-        reply = handler(request, persona)
+        try:
+            reply = handler(request, persona)
+        except HttpError as error:  # 400s and not-found answers count and carry the headers too
+            error.reply.headers.update(headers)
+            raise
         reply.headers.update(headers)
         return reply
 
