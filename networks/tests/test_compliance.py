@@ -19,8 +19,14 @@ from networks.tests.recorded import X_HEADERS
 from networks.webhooks import compliance, tasks
 
 
-@pytest.fixture
-def store() -> Iterator:
+@pytest.fixture(params=["memory", "database"])
+def store(request) -> Iterator:
+    """Both fact stores: the sync tests' in-memory fake and the real one analytics registers at
+    start-up (networks never imports it: it is whatever ``fact_store()`` returns)."""
+    if request.param == "database":
+        assert type(fact_store()).__name__ == "DatabaseFactStore"
+        yield fact_store()
+        return
     with memory_store() as fake:
         yield fake
 

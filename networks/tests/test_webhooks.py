@@ -391,3 +391,25 @@ def test_it_shows_events_to_platform_admins(meta, client, db, django_user_model)
     assert client.get(reverse("admin:networks_webhookevent_changelist")).status_code == 200
     event = events()[0]
     assert client.get(reverse("admin:networks_webhookevent_change", args=[event.pk])).status_code == 200
+
+
+@NEEDS_SHARED
+def test_it_makes_the_reacted_post_due_in_the_real_fact_store(
+    meta, tenancy, celery_eager, simulated_networks, settings
+):
+    from networks.providers.facebook.provider import FacebookProvider
+    from networks.sync.factstore import fact_store
+
+    settings.META_APP_SECRET = SECRET  # simulated_networks set its own
+    token = simulated_networks.page_token("boulogne")
+    page = scheduled_account(tenancy.a1, "facebook", "100000000000001")
+    posts = FacebookProvider(external_id=page.external_id, access_token=token).posts().items
+    real = fact_store()
+    real.save_posts(page, posts, timezone.now() - dt.timedelta(hours=1))
+    real.schedule_posts(page, {post.external_id: None for post in posts})  # none due
+    reacted = posts[5].external_id
+    body = json.loads(sample(FB_WEBHOOKS / "feed-reaction-add.json"))
+    body["entry"][0]["id"] = page.external_id
+    body["entry"][0]["changes"][0]["value"]["post_id"] = reacted
+    meta.post(json.dumps(body).encode())
+    assert [due.external_id for due in real.posts_due(page, timezone.now(), 10)] == [reacted]
