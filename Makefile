@@ -76,8 +76,16 @@ setup: messages migrate static
 
 # --- The two README commands --------------------------------------------------------------------
 
+# The demo's networks are the local simulator (networks/simulator/, its own line in Procfile.demo):
+# every network base URL points at it (overgraph/settings.py), with its dummy app credentials.
+DEMO_ENV := SIMULATOR_URL=http://127.0.0.1:8900 X_CLIENT_ID=overgraph-demo X_CLIENT_SECRET=overgraph-demo-secret \
+	META_APP_ID=100000000000999 META_APP_SECRET=overgraph-demo-secret
+
+# seed_demo_networks connects the demo's accounts through the simulator's OAuth screens and
+# replays a year of syncs through the sync engine (a simulator runs just for it if none is up).
 seed: setup
 	@$(MANAGE) seed_demo
+	@$(DEMO_ENV) $(MANAGE) seed_demo_networks --start-simulator
 
 # Each process of the Procfile runs under honcho; Ctrl-C stops them all. `exec` hands the terminal's
 # signals straight to honcho instead of make. `--env /dev/null`: honcho would otherwise load .env,
@@ -88,7 +96,7 @@ demo: seed
 	@echo "  Django admin:  $(DEMO_URL)/admin/    API docs: $(DEMO_URL)/api/docs/"
 	@echo "  Processes:     $$(cut -d: -f1 $(PROCFILE) | grep -v '^#' | tr '\n' ' ')(Ctrl-C stops them all)"
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho --env /dev/null -f $(PROCFILE) start
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(DEMO_ENV) exec $(BIN)/honcho --env /dev/null -f $(PROCFILE) start
 
 # pytest exit code 5 means "no tests collected" (a -k that matches nothing, an empty folder): not a failure.
 test: messages

@@ -257,7 +257,7 @@ def step_backfill(ctx: Context) -> dt.datetime | None:
         _save_daily(ctx, today - dt.timedelta(days=days), today)
         ctx.state["daily_done"] = True
     ctx.checkpoint(done=BACKFILL_DAILY_SHARE, total=100)
-    since = ctx.now - BACKFILL_POSTS
+    since = ctx.now - (BACKFILL_POSTS if ctx.history_days is None else dt.timedelta(days=max(1, ctx.history_days)))
     span = (ctx.now - since).total_seconds()
 
     def progress(posts: list[Post]) -> None:

@@ -1,0 +1,199 @@
+"""Sync benchmark: the product's sync engine on many simulated accounts at 150 ms a call.
+
+    PYTHONPATH=. .venv/bin/python bench/sync.py [--quick] [--accounts N] [--concurrency 32]
+
+1,000 accounts (100 with --quick) of the simulator's benchmark personas, a third each on X,
+Facebook and Instagram, each synced once through ``networks.sync.engine.account_sync`` (daily
+metrics, new posts, post metrics: a scheduled cycle on a freshly connected account), facts stored
+by the registered FactStore (analytics') in a throwaway PostgreSQL database (``overgraph_bench_sync``
+on the server of ``DATABASE_URL``, default postgres://postgres@127.0.0.1:5432; created, migrated
+and dropped here), or a throwaway SQLite file when no PostgreSQL answers (its single writer then
+dominates: the numbers are not comparable).
+
+Concurrency: ONE worker process running a thread pool of ``--concurrency`` (32) threads, each
+syncing one account at a time; an account's calls are sequential, so at most 32 calls are in
+flight. The simulator runs in its own process with ``latency_ms=150``. The floor is the time the
+calls would take with perfect overlap: calls * 0.150 / concurrency. One JSON line:
+``{"benchmark":"sync","accounts":…,"calls":…,"concurrency":…,"wall_s":…,"latency_floor_s":…,
+"ratio":…,"accounts_per_hour":…}`` (goal: ratio ≤ 1.3; results in docs/performance.md).
+"""
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+LATENCY_S = 0.150
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/overgraph"
+BENCH_DB = "overgraph_bench_sync"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="100 accounts")
+    parser.add_argument("--accounts", type=int)
+    parser.add_argument("--concurrency", type=int, default=32)
+    options = parser.parse_args()
+    count = options.accounts or (100 if options.quick else 1000)
+
+    workdir = Path(tempfile.mkdtemp(prefix="overgraph-bench-sync-"))
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    # A throwaway database and the simulator, whatever the environment points at.
+    database = _database(os.environ.get("DATABASE_URL") or DEFAULT_URL)
+    if database:
+        os.environ.update(DATABASE_URL=database, DATABASE_POOL_MAX=str(options.concurrency + 4))
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+    os.environ.update(
+        SIMULATOR_URL=url,
+        X_CLIENT_ID="bench",
+        X_CLIENT_SECRET="bench-secret",  # noqa: S106 — the simulator's dummy
+        META_APP_ID="100000000000999",
+        META_APP_SECRET="bench-secret",  # noqa: S106 — the simulator's dummy
+        DJANGO_SETTINGS_MODULE="overgraph.settings",
+        LOG_LEVEL="WARNING",
+    )
+    simulator = subprocess.Popen(  # noqa: S603 — our own module, fixed arguments
+        [sys.executable, "-m", "networks.simulator", "--port", str(port)], stdout=subprocess.DEVNULL
+    )
+    try:
+        _run(url, count, options.concurrency)
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=10)
+        if database:
+            from django.db import connections
+
+            connections.close_all()
+            _recreate(database, drop_only=True)
+
+
+def _database(url: str) -> str | None:
+    """A fresh benchmark database on the server of ``url``, or None without PostgreSQL."""
+    if not url.startswith("postgres"):
+        return None
+    try:
+        import psycopg
+
+        bench = psycopg.conninfo.make_conninfo(url, dbname=BENCH_DB)
+        _recreate(bench)
+    except Exception:  # noqa: BLE001 — any failure to reach PostgreSQL means: use SQLite
+        return None
+    parts = url.rsplit("/", 1)
+    return f"{parts[0]}/{BENCH_DB}" if "/" in url.split("://", 1)[1] else f"{url}/{BENCH_DB}"
+
+
+def _recreate(bench_conninfo: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    admin = psycopg.conninfo.make_conninfo(bench_conninfo, dbname="postgres")
+    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        if not drop_only:
+            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def _run(url: str, count: int, concurrency: int) -> None:  # noqa: PLR0915 — one scenario, read top down
+    import django
+    import requests
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import close_old_connections
+    from django_scopes import scopes_disabled
+
+    from accounts.models import Organization, Workspace
+    from networks import http
+    from networks.models import AccountToken, SocialAccount, SyncKind, SyncRun
+    from networks.simulator.world import bench_persona
+    from networks.sync.engine import account_sync
+    from networks.vault import token_store
+
+    for _ in range(100):
+        try:
+            if requests.get(f"{url}/_sim/health", timeout=1).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.1)
+    call_command("migrate", verbosity=0)
+    networks = ["x", "facebook", "instagram"]
+    with scopes_disabled():
+        organization = Organization.objects.create(name="Bench", slug="bench")
+        workspace = Workspace.objects.create(organization=organization, name="Bench")
+        accounts = []
+        for number in range(1, count + 1):
+            persona, network = bench_persona(number), networks[number % 3]
+            tokens = requests.post(f"{url}/_sim/tokens", json={"persona": persona.key}, timeout=10).json()
+            external_id = {"x": persona.x_user_id, "facebook": persona.fb_page_id, "instagram": persona.ig_user_id}
+            account = SocialAccount.objects.create(
+                organization=organization, workspace=workspace, network=network, external_id=external_id[network]
+            )
+            token = tokens["x_access_token"] if network == "x" else tokens["page_token"]
+            token_store(account=account, kind=AccountToken.Kind.ACCESS, value=token)
+            accounts.append(account.pk)
+    requests.post(f"{url}/_sim/faults", json={"latency_ms": int(LATENCY_S * 1000)}, timeout=10).raise_for_status()
+
+    calls = 0
+    lock = threading.Lock()
+
+    def count_call(record) -> None:
+        nonlocal calls
+        with lock:
+            calls += 1
+
+    def sync(account_id: int) -> list:
+        try:
+            return [
+                r.status
+                for r in account_sync(
+                    organization_id=organization.pk,
+                    account_id=account_id,
+                    kinds=[SyncKind.DAILY, SyncKind.POSTS, SyncKind.POST_METRICS],
+                )
+            ]
+        finally:
+            close_old_connections()
+
+    http.add_recorder(count_call)
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        statuses = [s for run in pool.map(sync, accounts) for s in run]
+    wall = time.monotonic() - started
+    http.remove_recorder(count_call)
+    failed = sum(1 for s in statuses if s != SyncRun.Status.OK)
+    floor = calls * LATENCY_S / concurrency
+    print(
+        json.dumps(
+            {
+                "benchmark": "sync",
+                "accounts": count,
+                "calls": calls,
+                "concurrency": concurrency,
+                "wall_s": round(wall, 2),
+                "latency_floor_s": round(floor, 2),
+                "ratio": round(wall / floor, 3) if floor else None,
+                "accounts_per_hour": round(count / wall * 3600),
+                "runs_not_ok": failed,
+            }
+        ),
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
