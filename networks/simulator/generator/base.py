@@ -57,41 +57,56 @@ def age_for_fraction(fraction: float) -> timedelta:
     return timedelta(hours=high)
 
 
-@lru_cache(maxsize=65536)
-def _daily_net_gain(seed: int, persona: Persona, network: str, day: date) -> float:
+WEEK_WEIGHT = sum(AUDIENCE_WEEKDAY)
+EVENT_BLOCK_WEEKS = 52
+
+
+def _cumulative_weight(day: date) -> float:
+    """Sum of the weekday weights of the days from HISTORY_START through ``day`` (closed form)."""
+    days = (day - HISTORY_START).days + 1
+    if days <= 0:
+        return 0.0
+    weeks, rest = divmod(days, 7)
+    first = HISTORY_START.weekday()
+    return weeks * WEEK_WEIGHT + sum(AUDIENCE_WEEKDAY[(first + i) % 7] for i in range(rest))
+
+
+@lru_cache(maxsize=16384)
+def _event_block(seed: int, persona: Persona, network: str, block: int) -> tuple[tuple[int, float], ...]:
+    """(day number, followers gained) of the audience bursts of 52 weeks: a fête, a launch, a press article."""
     base = persona.followers.get(network, 0)
-    rate = persona.yearly_growth.get(network, 0.0) * base / 365.0
-    rng = stream(seed, persona.key, network, "growth", day.toordinal())
-    gain = rate * AUDIENCE_WEEKDAY[day.weekday()] * rng.uniform(0.55, 1.45) + rng.gauss(0, max(1.0, base * 0.00015))
-    # Events: a city's fête or a brand's launch brings a burst of followers about twice a month.
-    if rng.random() < 0.025:
-        gain += base * rng.uniform(0.001, 0.005)
-    return gain
+    events = []
+    for week in range(block * EVENT_BLOCK_WEEKS, (block + 1) * EVENT_BLOCK_WEEKS):
+        rng = stream(seed, persona.key, network, "event", week)
+        if rng.random() < 0.2:
+            events.append((week * 7 + rng.randrange(7), base * rng.uniform(0.002, 0.008)))
+    return tuple(events)
 
 
-@lru_cache(maxsize=8192)
-def _followers_at_month_start(seed: int, persona: Persona, network: str, month_start: date) -> float:
-    if month_start <= HISTORY_START:
-        return float(persona.followers.get(network, 0))
-    previous = (month_start - DAY).replace(day=1)
-    total = _followers_at_month_start(seed, persona, network, previous)
-    day = previous
-    while day < month_start:
-        total += _daily_net_gain(seed, persona, network, day)
-        day += DAY
-    return total
+@lru_cache(maxsize=16384)
+def _events_before_block(seed: int, persona: Persona, network: str, block: int) -> float:
+    if block <= 0:
+        return 0.0
+    previous = _event_block(seed, persona, network, block - 1)
+    return _events_before_block(seed, persona, network, block - 1) + sum(size for _, size in previous)
 
 
 @lru_cache(maxsize=65536)
 def followers_end_of_day(seed: int, persona: Persona, network: str, day: date) -> int:
-    """Audience at the end of ``day`` (after that day's follows and unfollows)."""
-    month_start = day.replace(day=1)
-    total = _followers_at_month_start(seed, persona, network, month_start)
-    current = month_start
-    while current <= day:
-        total += _daily_net_gain(seed, persona, network, current)
-        current += DAY
-    return max(0, round(total))
+    """Audience at the end of ``day``: trend with a weekday rhythm, bursts, and a little daily noise.
+
+    Closed form (no day-by-day integration), so a cold account answers any date in constant time.
+    """
+    base = persona.followers.get(network, 0)
+    per_weight = persona.yearly_growth.get(network, 0.0) * base / 365.0 / (WEEK_WEIGHT / 7)
+    number = (day - HISTORY_START).days
+    total = base + per_weight * _cumulative_weight(day)
+    if number >= 0:
+        block = number // (7 * EVENT_BLOCK_WEEKS)
+        total += _events_before_block(seed, persona, network, block)
+        total += sum(size for event_day, size in _event_block(seed, persona, network, block) if event_day <= number)
+    noise = stream(seed, persona.key, network, "noise", day.toordinal()).gauss(0, max(1.0, base * 0.0002))
+    return max(0, round(total + noise))
 
 
 def followers_at(seed: int, persona: Persona, network: str, moment: datetime) -> int:

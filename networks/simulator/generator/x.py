@@ -115,56 +115,69 @@ def _metrics(rng, audience: int, factor: float, kind: str) -> dict[str, int]:
     }
 
 
+# Partners' posts and mentions are drawn one by one (a stream per item), so a reply or a repost
+# can fetch the one post it points at without generating the whole day.
+
+
+@lru_cache(maxsize=65536)
+def partner_count(seed: int, persona: Persona, day: date) -> int:
+    rng = stream(seed, persona.key, "x", "partner-count", day.toordinal())
+    return min(
+        MAX_PER_DAY, poisson(rng, persona.posts_per_day.get("x", 1) * max(persona.x_repost_ratio, 0.3) * 1.3 + 1)
+    )
+
+
+@lru_cache(maxsize=65536)
+def partner_post(seed: int, persona: Persona, day: date, index: int) -> XTweet:
+    rng = stream(seed, persona.key, "x", "partner", day.toordinal(), index)
+    partners = PARTNERS.get(persona.kind, PARTNERS["city"])
+    position = rng.randrange(len(partners))
+    name, handle = partners[position]
+    author = XUser(str(1200000000000000000 + persona.index * 100 + position), name, handle)
+    created = posting_time(rng, day, 1)
+    body = text.post_text(rng, persona)
+    metrics = _metrics(rng, 60000, activity_factor(seed, persona, "x", day), "original")
+    return XTweet(
+        snowflake(created, persona.index, PARTNER, index), created, author, body, "original", persona.language, metrics
+    )
+
+
 @lru_cache(maxsize=20000)
 def partner_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
-    rng = stream(seed, persona.key, "x", "partner", day.toordinal())
-    partners = PARTNERS.get(persona.kind, PARTNERS["city"])
-    count = poisson(rng, persona.posts_per_day.get("x", 1) * max(persona.x_repost_ratio, 0.3) * 1.3 + 1)
-    tweets = []
-    for index in range(min(count, MAX_PER_DAY)):
-        name, handle = partners[rng.randrange(len(partners))]
-        author = XUser(str(1200000000000000000 + persona.index * 100 + partners.index((name, handle))), name, handle)
-        created = posting_time(rng, day, 1)
-        body = text.post_text(rng, persona)
-        tweet_id = snowflake(created, persona.index, PARTNER, index)
-        tweets.append(
-            XTweet(
-                tweet_id,
-                created,
-                author,
-                body,
-                "original",
-                persona.language,
-                _metrics(rng, 60000, activity_factor(seed, persona, "x", day), "original"),
-            )
-        )
+    tweets = (partner_post(seed, persona, day, i) for i in range(partner_count(seed, persona, day)))
     return tuple(sorted(tweets, key=lambda t: t.id))
+
+
+@lru_cache(maxsize=65536)
+def mention_count(seed: int, persona: Persona, day: date) -> int:
+    rng = stream(seed, persona.key, "x", "mention-count", day.toordinal())
+    audience = persona.followers.get("x", 0)
+    return min(MAX_PER_DAY, poisson(rng, audience / 5000 * activity_factor(seed, persona, "x", day) + 0.5))
+
+
+@lru_cache(maxsize=65536)
+def mention_post(seed: int, persona: Persona, day: date, index: int) -> XTweet:
+    rng = stream(seed, persona.key, "x", "mention", day.toordinal(), index)
+    body, language, _ = text.message(rng, persona)
+    name, handle = text.person(rng, language)
+    author = XUser(str(1300000000000000000 + rng.randrange(10**15)), name, handle)
+    created = posting_time(rng, day, UTC_OFFSET[persona.language])
+    tweet_id = snowflake(created, persona.index, MENTION, index)
+    return XTweet(
+        tweet_id,
+        created,
+        author,
+        f"@{persona.x_username} {body}",
+        "original",
+        language,
+        _metrics(rng, 300, 1.0, "reply"),
+        conversation_id=tweet_id,
+    )
 
 
 @lru_cache(maxsize=20000)
 def mention_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
-    rng = stream(seed, persona.key, "x", "mentions", day.toordinal())
-    audience = persona.followers.get("x", 0)
-    count = poisson(rng, audience / 5000 * activity_factor(seed, persona, "x", day) + 0.5)
-    tweets = []
-    for index in range(min(count, MAX_PER_DAY)):
-        body, language, _ = text.message(rng, persona)
-        name, handle = text.person(rng, language)
-        author = XUser(str(1300000000000000000 + rng.randrange(10**15)), name, handle)
-        created = posting_time(rng, day, UTC_OFFSET[persona.language])
-        tweet_id = snowflake(created, persona.index, MENTION, index)
-        tweets.append(
-            XTweet(
-                tweet_id,
-                created,
-                author,
-                f"@{persona.x_username} {body}",
-                "original",
-                language,
-                _metrics(rng, 300, 1.0, "reply"),
-                conversation_id=tweet_id,
-            )
-        )
+    tweets = (mention_post(seed, persona, day, i) for i in range(mention_count(seed, persona, day)))
     return tuple(sorted(tweets, key=lambda t: t.id))
 
 
@@ -179,14 +192,14 @@ def own_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
     me = persona_user(persona)
     audience = followers_at(seed, persona, "x", datetime.combine(day, datetime.min.time(), tzinfo=UTC))
     factor = activity_factor(seed, persona, "x", day)
-    previous_partners = partner_day(seed, persona, day - DAY)
-    previous_mentions = mention_day(seed, persona, day - DAY)
+    partners = partner_count(seed, persona, day - DAY)
+    mentions = mention_count(seed, persona, day - DAY)
     tweets = []
     for index in range(min(own_count + repost_count, MAX_PER_DAY)):
         created = posting_time(rng, day, UTC_OFFSET[persona.language])
         tweet_id = snowflake(created, persona.index, OWN, index)
-        if index >= own_count and previous_partners:
-            original = previous_partners[rng.randrange(len(previous_partners))]
+        if index >= own_count and partners:
+            original = partner_post(seed, persona, day - DAY, rng.randrange(partners))
             tweets.append(
                 XTweet(
                     tweet_id,
@@ -216,8 +229,8 @@ def own_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
             own=True,
             conversation_id=tweet_id,
         )
-        if kind == "reply" and previous_mentions:
-            mention = previous_mentions[rng.randrange(len(previous_mentions))]
+        if kind == "reply" and mentions:
+            mention = mention_post(seed, persona, day - DAY, rng.randrange(mentions))
             reply = (
                 "Merci pour votre message, nous revenons vers vous rapidement."
                 if persona.language == "fr"
@@ -226,8 +239,8 @@ def own_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
             tweet.kind, tweet.ref_type, tweet.ref_id = "reply", "replied_to", mention.id
             tweet.text = f"@{mention.author.username} {reply}"
             tweet.in_reply_to_user_id, tweet.conversation_id = mention.author.id, mention.conversation_id
-        elif kind == "quote" and previous_partners:
-            original = previous_partners[rng.randrange(len(previous_partners))]
+        elif kind == "quote" and partners:
+            original = partner_post(seed, persona, day - DAY, rng.randrange(partners))
             tweet.kind, tweet.ref_type, tweet.ref_id = "quote", "quoted", original.id
             tweet.text += f" https://t.co/{original.id % 10**10:x}"
         else:
@@ -264,7 +277,7 @@ def listening_day(seed: int, day: date) -> tuple[XTweet, ...]:
 
 def tweet_by_id(seed: int, tweet_id: int) -> XTweet | None:
     try:
-        created, persona_index, kind, _ = decode(tweet_id)
+        created, persona_index, kind, index = decode(tweet_id)
     except (OverflowError, ValueError, OSError):
         return None
     day = created.date()
@@ -274,8 +287,13 @@ def tweet_by_id(seed: int, tweet_id: int) -> XTweet | None:
         persona = persona_by_index(persona_index)
         if persona is None:
             return None
-        producer = {OWN: own_day, MENTION: mention_day, PARTNER: partner_day}.get(kind)
-        candidates = producer(seed, persona, day) if producer else ()
+        if kind in (MENTION, PARTNER):
+            count = (mention_count if kind == MENTION else partner_count)(seed, persona, day)
+            if index >= count:
+                return None
+            post = (mention_post if kind == MENTION else partner_post)(seed, persona, day, index)
+            return post if post.id == tweet_id else None
+        candidates = own_day(seed, persona, day) if kind == OWN else ()
     return next((t for t in candidates if t.id == tweet_id), None)
 
 
