@@ -211,3 +211,81 @@ DAILY_FIELDS = (
     "saves",
     "replies",
 )
+
+
+# --- Themes (issue 5) ---------------------------------------------------------------------------
+
+
+class Theme(models.Model):
+    """A subject posts are labelled with (sport, associations, families, events…), for the whole
+    organisation or one workspace."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # NULL: shared by every workspace of the organisation.
+    workspace = models.ForeignKey(
+        "accounts.Workspace", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    name = models.CharField(_("name"), max_length=80)
+    color = models.CharField(_("colour"), max_length=7, default="#4c6ef5")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="theme_unique_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeRule(models.Model):
+    """Label a post with a theme when it carries one of ``hashtags`` or contains one of ``words``
+    (both compared without case or accents)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rules", db_index=False)
+    hashtags = models.JSONField(_("hashtags"), default=list, blank=True)
+    words = models.JSONField(_("words"), default=list, blank=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("theme rule")
+        verbose_name_plural = _("theme rules")
+        indexes = [models.Index(fields=["organization", "theme"], name="theme_rule_org_theme")]
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}: {self.hashtags} {self.words}"
+
+
+class PostTheme(models.Model):
+    """A post labelled with a theme, by hand or by a rule. A manual label wins over a rule: rules
+    never remove or downgrade it."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("By hand")
+        RULE = "rule", _("By a rule")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="themes", db_index=False)
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="posts", db_index=False)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("post theme")
+        verbose_name_plural = _("post themes")
+        # (organization, post, theme) serves "themes of these posts" and the theme filter's EXISTS;
+        # (organization, theme, post) serves the breakdown by theme.
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "post", "theme"], name="post_theme_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "theme", "post"], name="post_theme_org_theme_post")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} · {self.theme_id} ({self.source})"
