@@ -13,6 +13,8 @@ NETWORKS = ("x", "graph")
 class Faults:
     latency_ms: int = 0
     rate_limit_storm: bool = False
+    # The Graph code a storm answers with: 4 (app), 17 (user), 32 (page), 613, 80001 (Pages BUC), 80002 (IG BUC).
+    graph_throttle_code: int = 4
     error_5xx_rate: float = 0.0
     timeout_rate: float = 0.0
     timeout_seconds: float = 35.0  # past the usual 30 s client timeout
@@ -50,6 +52,9 @@ class FaultSwitches:
             for name in ("error_5xx_rate", "timeout_rate", "malformed_json_rate", "timeout_seconds"):
                 values[name] = float(values[name])
             values["rate_limit_storm"] = bool(values["rate_limit_storm"])
+            values["graph_throttle_code"] = int(values["graph_throttle_code"])
+            if values["graph_throttle_code"] not in {4, 17, 32, 613, 80001, 80002}:
+                raise ValueError("graph_throttle_code must be one of 4, 17, 32, 613, 80001, 80002")
             if values["revoked_tokens"] != "all" and not isinstance(values["revoked_tokens"], list):
                 raise ValueError('revoked_tokens must be a list or "all"')
             self.current = Faults(**values)

@@ -220,7 +220,7 @@ def mint_tokens(sim: Simulator, body: dict) -> dict:
     return answer
 
 
-def _injected_fault(sim: Simulator, network: str) -> Reply | None:
+def _injected_fault(sim: Simulator, network: str, node: str = "") -> Reply | None:
     faults = sim.faults.current
     if not sim.faults.applies(network):
         return None
@@ -253,21 +253,32 @@ def _injected_fault(sim: Simulator, network: str) -> Reply | None:
             headers = {"x-rate-limit-limit": "900", "x-rate-limit-remaining": "0", "x-rate-limit-reset": reset}
             body = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank", "status": 429}
             return Reply(429, body, headers)
-        usage = json.dumps({"call_count": 100, "total_cputime": 100, "total_time": 100})
-        return Reply(
-            403,
-            {
-                "error": {
-                    "message": "(#4) Application request limit reached",
-                    "type": "OAuthException",
-                    "is_transient": True,
-                    "code": 4,
-                    "fbtrace_id": "SimTraceStorm",
-                }
-            },
-            {"x-app-usage": usage},
-        )
+        return _graph_throttle(faults.graph_throttle_code, node)
     return None
+
+
+GRAPH_THROTTLES = {
+    4: (403, "(#4) Application request limit reached"),
+    17: (403, "(#17) User request limit reached"),
+    32: (400, "(#32) Page request limit reached"),
+    613: (400, "(#613) Calls to this api have exceeded the rate limit."),
+    80001: (400, "(#80001) There have been too many calls to this Page account. Wait a bit and try again."),
+    80002: (400, "(#80002) There have been too many calls to this Instagram account. Wait a bit and try again."),
+}
+
+
+def _graph_throttle(code: int, node: str) -> Reply:
+    """A Graph throttling answer with the usage header that goes with it (the storm's code is a switch)."""
+    status, message = GRAPH_THROTTLES[code]
+    full = {"call_count": 100, "total_cputime": 100, "total_time": 100}
+    headers = {"x-app-usage": json.dumps(full if code == 4 else {**full, "call_count": 40})}
+    if code in {32, 80001, 80002}:
+        kind = "instagram" if code == 80002 else "pages"
+        headers["x-business-use-case-usage"] = json.dumps(
+            {node: [{"type": kind, **full, "estimated_time_to_regain_access": 1}]}
+        )
+    error = {"message": message, "type": "OAuthException", "is_transient": True, "code": code}
+    return Reply(status, {"error": {**error, "fbtrace_id": "SimTraceStorm"}}, headers)
 
 
 class SimulatorHandler(BaseHTTPRequestHandler):
@@ -332,7 +343,7 @@ class SimulatorHandler(BaseHTTPRequestHandler):
             return _control(sim, request)
         consent_page = request.method == "GET" and request.path in {"/i/oauth2/authorize", "/dialog/oauth"}
         if request.network and not consent_page:
-            fault = _injected_fault(sim, request.network)
+            fault = _injected_fault(sim, request.network, request.path.split("/")[1])
             if fault is not None:
                 return fault
         found = sim.router.match(request.method, request.path)

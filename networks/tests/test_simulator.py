@@ -260,6 +260,14 @@ def test_it_storms_429s_and_graph_code_4(sim):
     assert x_get(sim, "/2/users/me").status_code == 200
 
 
+@pytest.mark.parametrize("code", [17, 32, 613, 80001, 80002])
+def test_it_storms_with_every_graph_throttling_code(sim, code):
+    sim.set_faults(rate_limit_storm=True, graph_throttle_code=code)
+    response = graph_get(sim, f"/{BOULOGNE.fb_page_id}")
+    assert response.json()["error"]["code"] == code and response.json()["error"]["is_transient"] is True
+    assert "x-app-usage" in response.headers
+
+
 def test_it_answers_5xx_timeouts_and_malformed_json_when_asked(sim):
     sim.set_faults(error_5xx_rate=1.0, networks=["graph"])
     error = graph_get(sim, f"/{BOULOGNE.fb_page_id}").json()["error"]
