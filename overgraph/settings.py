@@ -359,6 +359,9 @@ NETWORK_READ_TIMEOUT = env.float("NETWORK_READ_TIMEOUT", default=30.0)
 # First delay (seconds, doubled each time, jittered) before the sync engine retries a transient
 # failure within a run; later failures are rescheduled with backoff (networks/sync/cadence.py).
 SYNC_RETRY_DELAY = env.float("SYNC_RETRY_DELAY", default=1.0)
+# Seconds a sync worker holds an account without renewing its lease; after that (a worker killed
+# mid-sync, a message lost by the broker) the dispatcher queues the account again.
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=300)
 # Tokens are encrypted at rest with MultiFernet: comma-separated Fernet keys, the first encrypts,
 # all decrypt (rotation: README "Rotating token keys"; `manage.py rotate_token_keys`).
 # https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet

@@ -417,8 +417,10 @@ def account_sync(
         runs: list[SyncRun] = []
         try:
             if kinds:
-                schedules_ensure(account=account, backfill=SyncKind.BACKFILL in kinds)
-                asked = SyncSchedule.objects.filter(organization=organization_id, account=account, kind__in=kinds)
+                asked = list(SyncSchedule.objects.filter(organization=organization_id, account=account, kind__in=kinds))
+                if len(asked) < len(set(kinds)):
+                    schedules_ensure(account=account, backfill=SyncKind.BACKFILL in kinds)
+                    asked = SyncSchedule.objects.filter(organization=organization_id, account=account, kind__in=kinds)
                 schedules = sorted(asked, key=lambda s: kinds.index(s.kind))
             else:
                 schedules = schedules_due(account)

@@ -25,6 +25,7 @@ X_REMAINING_FLOOR = 0.05
 # window regains room: https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
 META_BLOCK_PERCENT = 95.0
 META_PAUSE = dt.timedelta(minutes=10)
+USAGE_WORTH_WRITING = 50.0  # below this, usage never slows anything (cadence.usage_slowdown)
 ALL_KINDS = "*"
 
 
@@ -140,7 +141,13 @@ def record_usage(*, account: SocialAccount, kind: str, meter: CallMeter) -> dt.d
             return until
         return None
     if account.network != Network.X and meter.meta_percent is not None:
-        app_block(network=account.network, usage_percent=meter.meta_percent)
+        # Written when it matters for the slow-down (or to lower a value that did): one write per
+        # run of every Meta account would be a hot row for nothing.
+        if (
+            meter.meta_percent >= USAGE_WORTH_WRITING
+            or (app_usage_percent(account.network) or 0) >= USAGE_WORTH_WRITING
+        ):
+            app_block(network=account.network, usage_percent=meter.meta_percent)
         if meter.meta_percent >= META_BLOCK_PERCENT:
             regain = dt.timedelta(minutes=meter.meta_regain_minutes) if meter.meta_regain_minutes else META_PAUSE
             until = now + regain

@@ -9,6 +9,7 @@ deliveries of one message (or two workers) never sync one account at once.
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -16,12 +17,13 @@ from django.utils import timezone
 from networks.models import SocialAccount, SyncClaim, SyncKind, SyncRun, SyncSchedule
 from networks.sync.clock import network_now
 
-# How long a worker holds an account without renewing; renewed at every step of a run.
-LEASE = dt.timedelta(minutes=5)
-# A queued (not yet started) account is not queued again for this long; if its message is lost,
-# it is queued again afterwards.
-QUEUED_LEASE = dt.timedelta(minutes=3)
 QUEUED = "queued"
+
+
+def lease() -> dt.timedelta:
+    """How long a worker holds an account without renewing (renewed at every step of a run);
+    also how long a queued account waits before being queued again if its message was lost."""
+    return dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
 
 # Kinds the engine stores today. Comments, mentions and messages wait for the inbox (a later
 # issue): they are not scheduled until a store for them exists, rather than read and dropped.
@@ -87,13 +89,12 @@ def _free() -> Q:
 def account_claim(*, account: SocialAccount, owner: str) -> bool:
     """Take the account's lease if nobody holds it (free, expired, or only queued). One UPDATE:
     of two concurrent claims, exactly one changes the row."""
-    SyncClaim.objects.get_or_create(organization_id=account.organization_id, account=account)
     now = timezone.now()
-    taken = (
-        SyncClaim.objects.filter(organization=account.organization_id, account=account)
-        .filter(_free())
-        .update(owner=owner, lease_until=now + LEASE, claimed_at=now)
-    )
+    claims = SyncClaim.objects.filter(organization=account.organization_id, account=account)
+    taken = claims.filter(_free()).update(owner=owner, lease_until=now + lease(), claimed_at=now)
+    if taken == 0 and not claims.exists():  # first sync of the account: create its claim row
+        SyncClaim.objects.get_or_create(organization_id=account.organization_id, account=account)
+        taken = claims.filter(_free()).update(owner=owner, lease_until=now + lease(), claimed_at=now)
     return taken == 1
 
 
@@ -101,7 +102,7 @@ def account_lease_renew(*, account: SocialAccount, owner: str) -> bool:
     """Extend our lease; False when it was lost (expired and taken by another worker)."""
     return (
         SyncClaim.objects.filter(organization=account.organization_id, account=account, owner=owner).update(
-            lease_until=timezone.now() + LEASE
+            lease_until=timezone.now() + lease()
         )
         == 1
     )
@@ -119,7 +120,7 @@ def account_mark_queued(*, organization_id: int, account_id: int) -> bool:
     return (
         SyncClaim.objects.filter(organization=organization_id, account=account_id)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=timezone.now()))
-        .update(owner=QUEUED, lease_until=timezone.now() + QUEUED_LEASE)
+        .update(owner=QUEUED, lease_until=timezone.now() + lease())
         == 1
     )
 
