@@ -8,19 +8,25 @@ Measured on this machine (docs/performance.md, bench/ingest.py) against a plain 
 SQLite (the embedded demo): ``INSERT … ON CONFLICT`` through ``executemany`` in chunks — SQLite
 has no COPY and its executemany is already a tight loop in C.
 
-Callers pass plain tuples in ``columns`` order (JSON values already serialised to ``str``);
-values are never interpolated into SQL (only column and table names taken from model metadata
-are).
+Callers pass plain tuples of Python values in ``columns`` order (a JSON column takes the
+object, serialised here for each database); values are never interpolated into SQL (only column
+and table names taken from model metadata are).
 """
 
+import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
 from django.db import connection, models, transaction
+from psycopg.postgres import types as postgres_types
 
 SQLITE_CHUNK = 2_000
+# Rows staged and inserted per statement on PostgreSQL. ~50,000 snapshot rows (~150 bytes) fill
+# the 8 MB of temp_buffers (PostgreSQL's default) a session keeps temporary tables in: a bigger
+# batch spills the staging table to disk and reads it back. Measured in docs/performance.md.
+STAGE_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -85,56 +91,88 @@ def _conflict_clause(spec: UpsertSpec) -> str:
     return f"ON CONFLICT ({keys}) DO UPDATE SET {_assignments(spec, 'EXCLUDED')}"
 
 
-def _stage(cursor, spec: UpsertSpec, rows: Iterable[Sequence]) -> str:
-    """COPY ``rows`` into this session's staging table of ``spec`` (created on first use, emptied
-    before) and return its quoted name. One staging table per column list: two specs of one table
-    with different columns must not share it."""
+def _copy_types(spec: UpsertSpec) -> list[int] | None:
+    """PostgreSQL type oids of the columns, for a binary COPY (None: a type psycopg does not know
+    built in, copy as text). Built-in oids are the same in every database: no query needed."""
+    oids = []
+    for name in spec.columns:
+        db_type = spec.model._meta.get_field(name).db_type(connection) or ""
+        info = postgres_types.get(db_type.split("(")[0].strip())
+        if info is None:
+            return None
+        oids.append(info.oid)
+    return oids
+
+
+def _batches(rows: Iterable[Sequence]) -> Iterator[list[Sequence]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, STAGE_CHUNK)):
+        yield batch
+
+
+def _staged(cursor, spec: UpsertSpec, rows: Iterable[Sequence]) -> Iterator[str]:
+    """COPY ``rows`` into this session's staging table of ``spec``, STAGE_CHUNK rows at a time,
+    and yield its quoted name once per chunk for the caller's statement; empty it at the end.
+
+    One staging table per column list: two specs of one table with different columns must not
+    share it. A temporary table lives in this session only: concurrent writers never see each
+    other's rows. Binary COPY: psycopg's text formatting costs three times as much client time.
+    """
     columns = ", ".join(_quote(c) for c in spec.column_names())
     digest = zlib.crc32(columns.encode()) & 0xFFFFFFFF
     stage = _quote(f"_stage_{spec.table}_{digest:08x}")
-    # A temporary table lives in this session only: concurrent writers never see each other's rows.
-    cursor.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {columns} FROM {_quote(spec.table)} WITH NO DATA"  # noqa: S608
-    )
-    cursor.execute(f"TRUNCATE {stage}")
-    # psycopg 3's own cursor: Django's wrapper has no copy(). Statements other than COPY go
-    # through Django's wrapper, so query counts in tests and instrumentation see them.
-    with cursor.cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    return stage
+    types = _copy_types(spec)
+    copy_sql = f"COPY {stage} ({columns}) FROM STDIN" + (" (FORMAT BINARY)" if types else "")
+    created = False
+    for batch in _batches(rows):
+        if not created:
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {stage} AS SELECT {columns} FROM {_quote(spec.table)} WITH NO DATA"  # noqa: S608
+            )
+            created = True
+        cursor.execute(f"TRUNCATE {stage}")
+        # psycopg 3's own cursor: Django's wrapper has no copy(). Statements other than COPY go
+        # through Django's wrapper, so query counts in tests and instrumentation see them.
+        with cursor.cursor.copy(copy_sql) as copy:
+            if types:
+                copy.set_types(types)
+            for row in batch:
+                copy.write_row(row)
+        yield stage
+    if created:
+        cursor.execute(f"TRUNCATE {stage}")  # frees the rows now, not at the session's next batch
 
 
 def _upsert_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     columns = ", ".join(_quote(c) for c in spec.column_names())
+    keys = ", ".join(_quote(c) for c in spec.key_names())
+    written = 0
     with connection.cursor() as cursor:
-        stage = _stage(cursor, spec, rows)
-        select = f"SELECT {columns} FROM {stage}"  # noqa: S608
-        if spec.update:
-            # ON CONFLICT DO UPDATE refuses to touch one row twice: keep one row per key.
-            keys = ", ".join(_quote(c) for c in spec.key_names())
-            select = f"SELECT DISTINCT ON ({keys}) {columns} FROM {stage}"  # noqa: S608
-        cursor.execute(f"INSERT INTO {_quote(spec.table)} ({columns}) {select} {_conflict_clause(spec)}")
-        written = cursor.rowcount
-        cursor.execute(f"TRUNCATE {stage}")  # frees the rows now, not at the session's next batch
+        for stage in _staged(cursor, spec, rows):
+            select = f"SELECT {columns} FROM {stage}"  # noqa: S608
+            if spec.update:
+                # ON CONFLICT DO UPDATE refuses to touch one row twice: keep one row per key.
+                select = f"SELECT DISTINCT ON ({keys}) {columns} FROM {stage}"  # noqa: S608
+            cursor.execute(f"INSERT INTO {_quote(spec.table)} ({columns}) {select} {_conflict_clause(spec)}")
+            written += cursor.rowcount
     return written
 
 
 def _update_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     table = _quote(spec.table)
+    match = " AND ".join(f"{table}.{_quote(c)} = s.{_quote(c)}" for c in spec.key_names())
+    written = 0
     with connection.cursor() as cursor:
-        stage = _stage(cursor, spec, rows)
-        match = " AND ".join(f"{table}.{_quote(c)} = s.{_quote(c)}" for c in spec.key_names())
-        cursor.execute(f"UPDATE {table} SET {_assignments(spec, 's')} FROM {stage} AS s WHERE {match}")  # noqa: S608
-        written = cursor.rowcount
-        cursor.execute(f"TRUNCATE {stage}")
+        for stage in _staged(cursor, spec, rows):
+            cursor.execute(f"UPDATE {table} SET {_assignments(spec, 's')} FROM {stage} AS s WHERE {match}")  # noqa: S608
+            written += cursor.rowcount
     return written
 
 
 def _sqlite_adapters(spec: UpsertSpec, names: Sequence[str]) -> list:
-    """Django's own conversion of each datetime and date column: sqlite3's default adapter writes
-    an aware datetime as text with "+00:00", which then compares wrongly (as text) with the
-    values Django writes and queries with."""
+    """Django's own conversion of each datetime, date and JSON column: sqlite3's default adapter
+    writes an aware datetime as text with "+00:00", which then compares wrongly (as text) with
+    the values Django writes and queries with."""
     ops = connection.ops
     adapters: list = []
     for name in names:
@@ -143,6 +181,8 @@ def _sqlite_adapters(spec: UpsertSpec, names: Sequence[str]) -> list:
             adapters.append(ops.adapt_datetimefield_value)
         elif isinstance(field, models.DateField):
             adapters.append(ops.adapt_datefield_value)
+        elif isinstance(field, models.JSONField):
+            adapters.append(json.dumps)
         else:
             adapters.append(None)
     return adapters

@@ -6,7 +6,6 @@ A value a network did not report this time never erases one it reported before: 
 """
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
@@ -75,10 +74,6 @@ Counters = tuple[Any, ...]
 NOTHING: Counters = (None,) * len(METRIC_FIELDS)
 
 
-def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
 def _counters(metrics: base.PostMetrics | None) -> Counters:
     """A post's counters in METRIC_FIELDS order, as Python values comparable with stored ones."""
     if metrics is None:
@@ -88,11 +83,6 @@ def _counters(metrics: base.PostMetrics | None) -> Counters:
     if values[reactions] is not None:
         values[reactions] = dict(values[reactions])
     return tuple(values)
-
-
-def _db_counters(counters: Counters) -> list[Any]:
-    """The same counters as bulk rows take them (JSON serialised)."""
-    return [_json(v) if isinstance(v, dict) else v for v in counters]
 
 
 def _merged(new: Counters, old: Counters) -> Counters:
@@ -136,7 +126,7 @@ def _append_snapshots(
     (an X repost: its counts are the original's) is no point of the post's curve and is skipped.
     A redelivered (post, captured_at) is ignored."""
     rows = (
-        (account.organization_id, post_id, captured_at, *_db_counters(counters))
+        (account.organization_id, post_id, captured_at, *counters)
         for post_id, counters in readings
         if counters != NOTHING
     )
@@ -170,14 +160,14 @@ def posts_save(*, account: SocialAccount, posts: Sequence[base.Post], captured_a
                 post.text,
                 post.permalink,
                 post.media_url,
-                _json(list(post.hashtags)),
+                list(post.hashtags),
                 post.referenced_id,
                 post.author_id,
                 post.author_handle,
-                _json({k: v for k, v in zip(METRIC_FIELDS, original, strict=True) if v is not None})
+                {k: v for k, v in zip(METRIC_FIELDS, original, strict=True) if v is not None}
                 if original is not None
                 else None,
-                *_db_counters(new),
+                *new,
                 captured_at,
                 captured_at,
                 captured_at if external_id in changed else None,
@@ -212,7 +202,7 @@ def post_metrics_save(
                 account.organization_id,
                 account.pk,
                 external_id,
-                *_db_counters(new),
+                *new,
                 captured_at,
                 captured_at if external_id in changed else None,
             )
@@ -245,16 +235,19 @@ def daily_metrics_save(*, account: SocialAccount, rows: Sequence[base.DailyMetri
 
 
 def _delete_posts_where(account: SocialAccount, **lookups: Any) -> int:
-    """Delete the account's posts matching ``lookups`` and their snapshots, two statements.
+    """Delete the account's posts matching ``lookups`` with every row that references them.
 
-    Snapshots go first, filtered by organisation (their index's first column); then the posts
-    with a raw delete. Django's collector would load every post and delete snapshots by post id
-    alone, which no index serves (there is none on post_id by itself, on purpose: DESIGN.md). A
-    new model referencing Post must be deleted here too: until then the foreign key check fails
-    the transaction loudly (test_it_knows_every_model_that_references_posts).
+    The dependents (snapshots, theme labels…) go first, each filtered by organisation, the first
+    column of its indexes; then the posts with one raw delete. Django's collector would load every
+    post and delete each dependent by post id alone, which no index serves (there is none on
+    post_id by itself, on purpose: DESIGN.md "Performance budgets"). Every model referencing Post
+    is a tenant table with its own organisation and CASCADE (test_it_deletes_what_references_posts).
     """
     posts = Post.objects.filter(organization_id=account.organization_id, account_id=account.pk, **lookups)
-    PostMetricsSnapshot.objects.filter(organization_id=account.organization_id, post__in=posts.values("pk")).delete()
+    for relation in Post._meta.related_objects:
+        relation.related_model._default_manager.filter(
+            organization_id=account.organization_id, **{f"{relation.field.name}__in": posts.values("pk")}
+        ).delete()
     return posts._raw_delete(posts.db)
 
 

@@ -5,10 +5,11 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django_scopes import ScopeError
 
+from accounts.models import Organization
 from analytics.factstore import DatabaseFactStore
 from analytics.models import AccountDailyMetrics, Post, PostMetricsSnapshot
 from analytics.tests.factories import NOW, daily_of, facts_of, make_post, posts_of, snapshots_of
@@ -254,11 +255,14 @@ def test_it_deletes_every_fact_of_one_account(accounts, store):
     assert facts_of(accounts.a2) == kept
 
 
-def test_it_knows_every_model_that_references_posts():
-    """ingest._delete_posts_where deletes a post's dependents itself (set-based, by organisation):
-    a new model pointing at Post must be added there, then here."""
-    dependents = {f.related_model for f in Post._meta.related_objects}
-    assert dependents == {PostMetricsSnapshot}
+def test_it_deletes_what_references_posts():
+    """ingest._delete_posts_where deletes a post's dependents itself, set-based and by
+    organisation, as Django's CASCADE would: each must be a tenant table that cascades."""
+    dependents = Post._meta.related_objects
+    assert PostMetricsSnapshot in {relation.related_model for relation in dependents}
+    for relation in dependents:
+        assert relation.on_delete is models.CASCADE, relation
+        assert relation.related_model._meta.get_field("organization").related_model is Organization, relation
 
 
 def test_it_never_touches_another_organizations_rows(accounts, store):
