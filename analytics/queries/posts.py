@@ -204,15 +204,12 @@ class HashtagQuery(Query):
         # DISTINCT per post: a post repeating a tag counts once.
         sql = f"""
             SELECT tag, COUNT(*), SUM(eng), AVG(eng)
-            FROM (SELECT DISTINCT p.id AS id, LOWER({tag}) AS tag, p.eng AS eng
-                  FROM ({inner_sql}) AS p(id, hashtags, eng), {unnest}) AS tagged
+            FROM (SELECT DISTINCT p.pk AS id, LOWER({tag}) AS tag, p.eng AS eng
+                  FROM ({inner_sql}) AS p, {unnest}) AS tagged
             GROUP BY tag
             ORDER BY SUM(eng) DESC NULLS LAST, tag
             LIMIT %s
         """  # noqa: S608 (the inner SQL is Django's, with its parameters; nothing user-typed is interpolated)
-        if connection.vendor != "postgresql":
-            # SQLite names a derived table's columns from its SELECT, not from an alias list.
-            sql = sql.replace("AS p(id, hashtags, eng)", "AS p")
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, self.limit])
             rows = cursor.fetchall()
