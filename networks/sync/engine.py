@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 from django_scopes import scope
@@ -115,19 +116,21 @@ class Context:
             self.add("x_reads", value)
 
     def checkpoint(self, *, done: int | None = None, total: int | None = None) -> None:
-        """Save the resume point and progress; renew the lease (or stop if it was lost)."""
-        schedule_state_save(schedule=self.schedule, state=self.state)
-        fields = ["counts"]
-        self.run.counts = dict(self.counts)
-        if done is not None:
-            self.run.progress_done = done
-            fields.append("progress_done")
-        if total is not None:
-            self.run.progress_total = total
-            fields.append("progress_total")
-        self.run.save(update_fields=fields)
-        if not account_lease_renew(account=self.account, owner=self.owner):
-            raise LeaseLost
+        """Renew the lease (or stop if it was lost), save the resume point and progress: one
+        transaction, one commit."""
+        with transaction.atomic():
+            if not account_lease_renew(account=self.account, owner=self.owner):
+                raise LeaseLost  # another worker owns the account now: write nothing
+            schedule_state_save(schedule=self.schedule, state=self.state)
+            fields = ["counts"]
+            self.run.counts = dict(self.counts)
+            if done is not None:
+                self.run.progress_done = done
+                fields.append("progress_done")
+            if total is not None:
+                self.run.progress_total = total
+                fields.append("progress_total")
+            self.run.save(update_fields=fields)
 
 
 # --- Steps ---------------------------------------------------------------------------------------
@@ -290,6 +293,7 @@ def _network_time(moment: dt.datetime) -> dt.datetime:
     return network_now() + (moment - timezone.now())
 
 
+@transaction.atomic  # the run, its schedule and the X meter move together (and commit once)
 def _finish(ctx: Context, *, status: str, error: str = "", due_at: dt.datetime | None, attempts: int = 0) -> SyncRun:
     run = ctx.run
     run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
@@ -434,6 +438,7 @@ def account_sync(
                 if run.status == SyncRun.Status.NEEDS_REAUTH:
                     break
         finally:
-            account_release(account=account, owner=owner)
-            _account_after(account, runs)
+            with transaction.atomic():
+                account_release(account=account, owner=owner)
+                _account_after(account, runs)
         return runs
