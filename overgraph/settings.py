@@ -179,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     "x-compliance": {"task": "networks.webhooks.tasks.x_compliance_dispatch", "schedule": 86400.0},
     # The sync engine's dispatcher queues what is due (networks/sync/dispatch.py).
     "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
+    # Theme rules label the posts synced since the last run (analytics/tasks.py).
+    "analytics-themes-apply": {"task": "analytics.tasks.themes_apply_recent", "schedule": 600.0},
 }
 
 # --- Authentication (django-allauth) ------------------------------------------------------------

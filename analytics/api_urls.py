@@ -1,0 +1,20 @@
+from django.urls import path
+
+from analytics import api
+
+ORG = "organizations/<slug:org>/"
+
+urlpatterns = [
+    path(
+        f"{ORG}workspaces/<int:workspace_id>/accounts/",
+        api.WorkspaceAccountList.as_view(),
+        name="api_workspace_accounts",
+    ),
+    path(f"{ORG}accounts/<int:account_id>/daily/", api.AccountDailyMetrics.as_view(), name="api_account_daily"),
+    path(f"{ORG}accounts/<int:account_id>/best-times/", api.AccountBestTimes.as_view(), name="api_account_best_times"),
+    path(f"{ORG}posts/", api.PostList.as_view(), name="api_post_list"),
+    path(f"{ORG}posts/<int:post_id>/snapshots/", api.PostSnapshotList.as_view(), name="api_post_snapshots"),
+    path(f"{ORG}overview/", api.Overview.as_view(), name="api_overview"),
+    path(f"{ORG}themes/", api.ThemeList.as_view(), name="api_theme_list"),
+    path(f"{ORG}themes/<int:theme_id>/", api.ThemeDetail.as_view(), name="api_theme_detail"),
+]

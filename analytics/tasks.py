@@ -1,0 +1,29 @@
+"""Analytics' Celery tasks (thin: the work is in services)."""
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from accounts.models import Organization
+from analytics.models import ThemeRule
+from analytics.services.themes import themes_apply
+
+# Beat runs this every THEMES_INTERVAL; the window overlaps the previous run so a post stored
+# while a run was in progress is still labelled (labels are idempotent).
+THEMES_INTERVAL = dt.timedelta(minutes=10)
+
+
+@shared_task(acks_late=True)
+def themes_apply_recent() -> int:
+    """Apply theme rules to the posts the sync engine stored since the last run: the hook after each
+    sync that keeps networks free of any import of analytics."""
+    since = timezone.now() - 2 * THEMES_INTERVAL
+    with scopes_disabled():
+        organization_ids = list(ThemeRule.objects.values_list("organization_id", flat=True).distinct())
+    added = 0
+    for organization in Organization.objects.filter(pk__in=organization_ids):
+        with scope(organization=organization):
+            added += themes_apply(organization=organization, seen_since=since)
+    return added
