@@ -419,6 +419,10 @@ def account_sync(
         if not account_claim(account=account, owner=owner):
             return []
         runs: list[SyncRun] = []
+        # We hold the lease: a run still "running" was cut short (a worker killed mid-sync).
+        SyncRun.objects.filter(organization=organization_id, account=account, status=SyncRun.Status.RUNNING).update(
+            status=SyncRun.Status.FAILED, error="interrupted: the worker stopped mid-run", finished_at=timezone.now()
+        )
         try:
             if kinds:
                 asked = list(SyncSchedule.objects.filter(organization=organization_id, account=account, kind__in=kinds))

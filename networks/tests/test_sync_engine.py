@@ -306,3 +306,13 @@ def test_it_slows_down_before_a_429_from_the_announced_usage(tenancy, engine, st
         schedules_ensure(account=page)
         assert limits.record_usage(account=page, kind=SyncKind.POSTS, meter=meta) is None
         assert limits.network_slowdown(page) == 2.0  # 80 % announced: poll half as often
+
+
+def test_it_closes_a_run_cut_short_by_a_killed_worker(tenancy, engine, store):
+    account = sim_account(tenancy, engine, "x")
+    with scope(organization=account.organization):
+        cut = SyncRun.objects.create(organization=account.organization, account=account, kind=SyncKind.POSTS)
+    sync(account, [SyncKind.POSTS])
+    with scope(organization=account.organization):
+        cut.refresh_from_db()
+    assert cut.status == SyncRun.Status.FAILED and cut.error.startswith("interrupted")

@@ -247,6 +247,8 @@ def test_it_backfills_syncs_survives_sigkill_and_a_redis_restart(tenancy, worker
     wait_for(lambda: backfilled(instagram), "the backfill to resume", timeout=90, tick=dispatch.sync_dispatch)
     ids = stored_ids(instagram)
     assert len(ids) == len(set(ids)) and network_ids(instagram, days=360) <= set(ids)
+    assert runs(instagram, status=SyncRun.Status.FAILED, error__startswith="interrupted")  # the killed run, closed
+    assert not runs(instagram, status=SyncRun.Status.RUNNING)
 
     # Redis restarted with a message queued: lost, and queued again from the database.
     worker.stop()
