@@ -308,3 +308,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ApiToken(models.Model):
+    """A person's API token (``Authorization: Token …`` or ``Bearer …``). It acts as that person:
+    the organisations, workspaces and role of their memberships bound what it reads and writes
+    (a client's token reads its granted workspaces only; analyst and client tokens are read-only).
+
+    Only a SHA-256 of the token is stored: the token is 32 random bytes, so a fast hash is as safe
+    as a slow one and keeps each API request at one indexed lookup. It is shown once, at creation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters, shown in the list so a person recognises a token without its secret.
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix}… user={self.user_id}>"

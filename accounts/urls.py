@@ -1,11 +1,13 @@
 from django.urls import path
 
-from accounts.views import members, notifications, organizations, profile
+from accounts.views import api_tokens, members, notifications, organizations, profile
 
 urlpatterns = [
     path("", organizations.home, name="home"),
     path("organizations/new/", organizations.organization_create, name="organization_create"),
     path("profile/", profile.profile, name="profile"),
+    path("profile/api-tokens/", api_tokens.api_token_list, name="api_tokens"),
+    path("profile/api-tokens/<int:token_id>/revoke/", api_tokens.api_token_revoke, name="api_token_revoke"),
     path("language/", profile.language_switch, name="language_switch"),
     path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
     path("o/<slug:org>/", organizations.organization_home, name="organization_home"),
