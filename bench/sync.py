@@ -149,12 +149,14 @@ def _run(url: str, count: int, concurrency: int) -> None:  # noqa: PLR0915 — o
     requests.post(f"{url}/_sim/faults", json={"latency_ms": int(LATENCY_S * 1000)}, timeout=10).raise_for_status()
 
     calls = 0
+    call_ms = 0.0
     lock = threading.Lock()
 
     def count_call(record) -> None:
-        nonlocal calls
+        nonlocal calls, call_ms
         with lock:
             calls += 1
+            call_ms += record.duration_ms
 
     def sync(account_id: int) -> list:
         try:
@@ -189,6 +191,9 @@ def _run(url: str, count: int, concurrency: int) -> None:  # noqa: PLR0915 — o
                 "ratio": round(wall / floor, 3) if floor else None,
                 "accounts_per_hour": round(count / wall * 3600),
                 "runs_not_ok": failed,
+                # Mean call time seen by the client: above 150 ms is the simulator's own work and
+                # this process's wait for the GIL to read the answer.
+                "mean_call_ms": round(call_ms / calls, 1) if calls else None,
             }
         ),
         flush=True,

@@ -294,12 +294,21 @@ def _network_time(moment: dt.datetime) -> dt.datetime:
 
 
 @transaction.atomic  # the run, its schedule and the X meter move together (and commit once)
-def _finish(ctx: Context, *, status: str, error: str = "", due_at: dt.datetime | None, attempts: int = 0) -> SyncRun:
+def _finish(
+    ctx: Context,
+    *,
+    status: str,
+    error: str = "",
+    due_at: dt.datetime | None,
+    attempts: int = 0,
+    schedule: bool = True,
+) -> SyncRun:
     run = ctx.run
     run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
     run.counts, run.calls = dict(ctx.counts), ctx.meter.calls
     run.save(update_fields=["status", "error", "finished_at", "counts", "calls"])
-    schedule_set(schedule=ctx.schedule, due_at=due_at, status=status, attempts=attempts, state=ctx.state)
+    if schedule:
+        schedule_set(schedule=ctx.schedule, due_at=due_at, status=status, attempts=attempts, state=ctx.state)
     if ctx.counts.get("x_reads") or (ctx.account.network == Network.X and ctx.meter.calls):
         limits.x_reads_add(
             organization_id=ctx.account.organization_id, reads=ctx.counts.get("x_reads", 0), calls=ctx.meter.calls
@@ -353,7 +362,10 @@ def run_kind(
         try:
             due_at = STEPS[schedule.kind](ctx)
         except LeaseLost:
-            return _finish(ctx, status=SyncRun.Status.PARTIAL, error="lease lost to another worker", due_at=ctx.now)
+            # The schedule is the new lease holder's now: only this run's row is ours to close.
+            return _finish(
+                ctx, status=SyncRun.Status.PARTIAL, error="lease lost to another worker", due_at=None, schedule=False
+            )
         except RateLimited as error:
             until = error.reset_at or timezone.now() + cadence.HOUR / 4
             if error.scope == "app":

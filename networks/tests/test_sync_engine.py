@@ -316,3 +316,16 @@ def test_it_closes_a_run_cut_short_by_a_killed_worker(tenancy, engine, store):
     with scope(organization=account.organization):
         cut.refresh_from_db()
     assert cut.status == SyncRun.Status.FAILED and cut.error.startswith("interrupted")
+
+
+def test_it_stops_writing_when_its_lease_was_taken_over(tenancy, engine, store, monkeypatch):
+    account = sim_account(tenancy, engine, "x")
+    with scope(organization=account.organization):
+        schedules_ensure(account=account)
+    before = schedule(account, SyncKind.POSTS)
+    renewals = iter([True])  # the lease is renewed before the run, then lost at its first checkpoint
+    monkeypatch.setattr("networks.sync.engine.account_lease_renew", lambda **kw: next(renewals, False))
+    [run] = sync(account, [SyncKind.POSTS])
+    assert run.status == SyncRun.Status.PARTIAL and "lease lost" in run.error
+    after = schedule(account, SyncKind.POSTS)
+    assert (after.due_at, after.state, after.last_status) == (before.due_at, before.state, before.last_status)
