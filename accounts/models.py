@@ -242,6 +242,9 @@ class AuditEvent(models.Model):
         MFA_ENABLED = "mfa_enabled", _("Two-factor authentication enabled")
         MFA_DISABLED = "mfa_disabled", _("Two-factor authentication disabled")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
+        ACCOUNT_CONNECTED = "account_connected", _("Social account connected")
+        ACCOUNT_DISCONNECTED = "account_disconnected", _("Social account disconnected")
+        ACCOUNT_DELETED = "account_deleted", _("Social account deleted")
 
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False

@@ -311,7 +311,7 @@ def account_check(request: HttpRequest, account_id: int) -> HttpResponse:
 def account_disconnect(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_for_member(request.membership, account_id)
     _require_manage(request)
-    account_services.account_disconnect(account=account)
+    account_services.account_disconnect(account=account, actor=request.user, request=request)
     messages.success(request, _("%(account)s disconnected: its history is kept.") % {"account": account.display_name})
     return redirect(_workspace_url(request.organization.slug, account.workspace_id))
 
@@ -322,7 +322,7 @@ def account_delete(request: HttpRequest, account_id: int) -> HttpResponse:
     _require_manage(request)
     if request.method == "POST":
         name, workspace_id = account.display_name, account.workspace_id
-        account_services.account_delete(account=account)
+        account_services.account_delete(account=account, actor=request.user, request=request)
         messages.success(request, _("%(account)s and all its data were deleted.") % {"account": name})
         return redirect(_workspace_url(request.organization.slug, workspace_id))
     return render(request, "networks/account_delete.html", {"account": account})

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, Role, User, Workspace
+from accounts.models import AuditEvent, Organization, Role, User, Workspace
 from accounts.selectors import members_of
+from accounts.services.audit import audit_record
 from accounts.services.notifications import notify
 from networks.models import AccountToken, SocialAccount
 from networks.providers.base import Profile
@@ -77,6 +78,13 @@ def account_connect(
         token_store(
             account=account, kind=token.kind, value=token.value, expires_at=token.expires_at, scopes=token.scopes
         )
+    audit_record(
+        organization=organization,
+        action=AuditEvent.Action.ACCOUNT_CONNECTED,
+        actor=connected_by,
+        target=f"{account.get_network_display()} {account.display_name}",
+        details={"workspace": workspace.name},
+    )
     # History backfill and today's metrics, queued once this connection is committed.
     account_sync_on_connect(account=account)
     return account
@@ -145,16 +153,32 @@ def account_check(*, account: SocialAccount) -> Profile | None:
 
 
 @transaction.atomic
-def account_disconnect(*, account: SocialAccount) -> SocialAccount:
+def account_disconnect(*, account: SocialAccount, actor: User | None = None, request=None) -> SocialAccount:
     """Forget the account's tokens; its history stays (status disabled)."""
     tokens_delete(account=account)
     account.status = SocialAccount.Status.DISABLED
     account.next_sync_at = None
     account.save(update_fields=["status", "next_sync_at"])
+    audit_record(
+        organization=account.organization,
+        action=AuditEvent.Action.ACCOUNT_DISCONNECTED,
+        actor=actor,
+        target=f"{account.get_network_display()} {account.display_name}",
+        request=request,
+    )
     return account
 
 
 @transaction.atomic
-def account_delete(*, account: SocialAccount) -> None:
+def account_delete(*, account: SocialAccount, actor: User | None = None, request=None, reason: str = "") -> None:
     """Delete the account, its tokens and every fact stored about it (foreign keys cascade)."""
+    organization, target = account.organization, f"{account.get_network_display()} {account.display_name}"
     account.delete()
+    audit_record(
+        organization=organization,
+        action=AuditEvent.Action.ACCOUNT_DELETED,
+        actor=actor,
+        target=target,
+        details={"reason": reason} if reason else None,
+        request=request,
+    )

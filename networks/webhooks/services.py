@@ -341,7 +341,9 @@ def meta_user_data_delete(*, facebook_user_id: str) -> DataDeletionRequest:
                 if not grants.exclude(facebook_user_id=facebook_user_id).exists():
                     summary["tokens_deleted"] += tokens_delete(account=account)
                     erased.append(account.display_name)
-                    account_delete(account=account)  # cascades: tokens, grants, facts
+                    account_delete(
+                        account=account, reason="Meta data deletion request"
+                    )  # cascades: tokens, grants, facts
                     summary["accounts_deleted"] += 1
                     continue
                 if _current_granter(account) == facebook_user_id:
