@@ -10,7 +10,7 @@ import datetime as dt
 import zoneinfo
 from functools import cached_property
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import Membership, Organization
@@ -25,17 +25,19 @@ from networks.models import SocialAccount
 ENGAGEMENT_FIELDS = ("likes", "comments", "shares", "quotes", "saves")
 
 
-def engagement_expression(prefix: str = "") -> Case:
+def engagement_expression(prefix: str = ""):
     """A post's engagements in SQL: the sum of the counters it reports, NULL when it reports none
-    (NULL is "not available", never 0)."""
-    fields = [f"{prefix}{name}" for name in ENGAGEMENT_FIELDS]
-    any_reported = Q()
-    for name in fields:
-        any_reported |= Q(**{f"{name}__isnull": False})
-    total = Coalesce(F(fields[0]), Value(0))
-    for name in fields[1:]:
-        total = total + Coalesce(F(name), Value(0))
-    return Case(When(any_reported, then=total), default=Value(None))
+    (NULL is "not available", never 0).
+
+    Written without a WHEN condition on purpose: ``COALESCE(likes, comments, …) * 0`` is NULL
+    exactly when every counter is NULL and 0 otherwise, so adding it keeps the sum or makes it
+    NULL. Same SQL result as a CASE, but Django compiles it several times faster (no lookups to
+    resolve), which matters on a dashboard that builds a dozen queries per request."""
+    fields = [F(f"{prefix}{name}") for name in ENGAGEMENT_FIELDS]
+    total = Coalesce(*fields) * Value(0)
+    for field in fields:
+        total = total + Coalesce(field, Value(0))
+    return total
 
 
 class Query:

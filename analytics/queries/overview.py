@@ -2,7 +2,7 @@
 for a period and the previous one of the same length: two aggregate queries, whatever the size
 of the tenant."""
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Sum, Value, When
 
 from analytics.definitions import ENGAGEMENT_RATE_BASE
 from analytics.models import AccountDailyMetrics, PostKind
@@ -56,28 +56,39 @@ def followers_at(query: Query, cutoffs: dict[str, object], group_by: str = "netw
 
 class OverviewQuery(Query):
     def _post_aggregates(self, current: Period, previous: Period) -> dict[str, dict]:
+        """Per network and period ("c" current, "p" previous): posts, reposts and sums of the own
+        posts' counters. Grouped by (network, period, kind) in SQL (at most 24 rows), rather than
+        one filtered aggregate per number: the same work for the database, a quarter of the
+        query-building for Django."""
         cur_start, cur_end = self.bounds(current)
         prev_start, _prev_end = self.bounds(previous)
-        in_current = Q(published_at__gte=cur_start)
-        in_previous = Q(published_at__lt=cur_start)
-        own = ~Q(kind=PostKind.REPOST)
-        repost = Q(kind=PostKind.REPOST)
-        engagement = engagement_expression()
-        aggregates = {}
-        for suffix, when in (("c", in_current), ("p", in_previous)):
-            aggregates[f"posts_{suffix}"] = Count("pk", filter=when & own)
-            aggregates[f"reposts_{suffix}"] = Count("pk", filter=when & repost)
-            aggregates[f"engagements_{suffix}"] = Sum(engagement, filter=when & own)
-            for name in ("views", "reach", "clicks"):
-                aggregates[f"{name}_{suffix}"] = Sum(name, filter=when & own)
         rows = (
             self.posts()
             .filter(published_at__gte=prev_start, published_at__lt=cur_end)
-            .values(network=F("account__network"))
-            .annotate(**aggregates)
+            .annotate(
+                bucket=Case(When(published_at__gte=cur_start, then=Value("c")), default=Value("p")),
+            )
+            .values("bucket", "kind", network=F("account__network"))
+            .annotate(
+                count=Count("pk"),
+                engagements=Sum(engagement_expression()),
+                views=Sum("views"),
+                reach=Sum("reach"),
+                clicks=Sum("clicks"),
+            )
             .order_by()
         )
-        return {row["network"]: row for row in rows}
+        result: dict[str, dict] = {}
+        for row in rows:
+            totals = result.setdefault(row["network"], {})
+            suffix = row["bucket"]
+            if row["kind"] == PostKind.REPOST:
+                totals[f"reposts_{suffix}"] = totals.get(f"reposts_{suffix}", 0) + row["count"]
+                continue
+            totals[f"posts_{suffix}"] = totals.get(f"posts_{suffix}", 0) + row["count"]
+            for name in _POST_SUMS:
+                totals[f"{name}_{suffix}"] = add(totals.get(f"{name}_{suffix}"), row[name])
+        return result
 
     def run(self) -> Overview:
         current = self.period

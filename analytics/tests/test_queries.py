@@ -4,6 +4,7 @@ query_fixtures.seed says what is stored)."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django_scopes import scope
 
 from analytics.queries import (
@@ -26,6 +27,13 @@ from analytics.queries.results import Delta
 from analytics.tests.query_fixtures import PERIOD, make_daily, make_post, make_snapshot, membership, seed
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Error messages are translated; these tests read the English msgids.
+    with translation.override("en"):
+        yield
 
 
 def run(query_class, tenancy, user=None, period=PERIOD, filters=None, **kwargs):

@@ -1,0 +1,482 @@
+"""Dashboard benchmark: the analytics query layer and the pages/API on a big agency tenant.
+
+    PYTHONPATH=. .venv/bin/python bench/dashboard.py [--quick]
+
+Builds, in a throwaway PostgreSQL database (``overgraph_bench_dashboard`` on the server of
+``DATABASE_URL``, default postgres://postgres@127.0.0.1:5432; created, migrated and dropped here),
+an agency with 50 workspaces, 150 accounts (X, Facebook, Instagram), 3 years of daily metrics,
+300,000 posts and 3,000,000 snapshots, plus three other organisations as noise (``--quick``: 1/30
+of that). Posts and daily rows are loaded with COPY, snapshots with one INSERT … SELECT over
+generate_series (set-based, in the server). Then, warm:
+
+(a) our query layer (``analytics.queries``) computing a workspace overview (90 days and the
+    previous 90, per network) and an account page (top posts, best-time heatmap, a post's curve)
+    against hand-written bare SQL computing the same numbers (asserted equal);
+(b) whole page and API requests through Django's test client (server side), for every page URL
+    that exists.
+
+One JSON line: ``{"benchmark":"dashboard","query_p50_ms":…,"bare_sql_p50_ms":…,"ratio_p50":…,
+"page_p50_ms":…,"page_p95_ms":…}`` (goals: ratio_p50 ≤ 1.5, page_p95 ≤ 250 ms), or
+``{"benchmark":"dashboard","skipped":…}`` and exit 0 when no PostgreSQL answers.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import sys
+import time
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/overgraph"
+BENCH_DB = "overgraph_bench_dashboard"
+END = dt.date(2026, 11, 29)  # the last day of the benchmark's history and of the 90-day period
+TZ = "Europe/Paris"
+NETWORKS = ("x", "facebook", "instagram")
+KINDS_X = ["repost"] * 50 + ["reply"] * 10 + ["quote"] * 5 + ["original"] * 35
+CONTENT = ("text", "photo", "video", "reel", "carousel", "link")
+TAGS = ("boulogne", "sport", "culture", "famille", "jeunesse", "associations", "noel", "marche")
+
+
+def log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _recreate(url: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    admin = psycopg.conninfo.make_conninfo(url, dbname="postgres")
+    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        if not drop_only:
+            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+
+
+def _bench_url(url: str) -> str:
+    base = url.rsplit("/", 1)[0] if "/" in url.split("://", 1)[1] else url
+    return f"{base}/{BENCH_DB}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1/30 of the tenant, a few seconds")
+    options = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    try:
+        if not url.startswith("postgres"):
+            raise ValueError("DATABASE_URL is not PostgreSQL")
+        _recreate(url)
+    except Exception as error:  # noqa: BLE001 — any failure to reach PostgreSQL means: skip
+        print(json.dumps({"benchmark": "dashboard", "skipped": f"PostgreSQL unreachable: {error}"}))
+        return 0
+    os.environ.update(DATABASE_URL=_bench_url(url), DATABASE_POOL="false", DJANGO_SETTINGS_MODULE="overgraph.settings")
+    try:
+        result = run(quick=options.quick)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        _recreate(url, drop_only=True)
+    print(json.dumps({"benchmark": "dashboard", **result}))
+    return 0
+
+
+# --- the tenant ---------------------------------------------------------------------------------
+
+
+def build(quick: bool):  # noqa: PLR0915 — one data set, read top down
+    """Organisations, workspaces, accounts and a user through the ORM (a few hundred rows); facts
+    through COPY and set-based SQL."""
+    from django.db import connection
+    from django_scopes import scopes_disabled
+
+    from accounts.models import Membership, Organization, Role, User, Workspace
+    from networks.models import SocialAccount
+
+    scale = 30 if quick else 1
+    workspaces_agency = max(1, 50 // scale)
+    posts_per_account = 2000 if not quick else 850
+    days = 3 * 365
+    rng = random.Random(5)
+    with scopes_disabled():
+        alice = User.objects.create_user(email="alice@bench.example", password="bench-password")  # noqa: S106
+        tenants = [("Bench Agency", "bench-agency", workspaces_agency)] + [
+            (f"Noise {n}", f"noise-{n}", max(1, 10 // scale)) for n in (1, 2, 3)
+        ]
+        accounts = []
+        agency = None
+        for name, slug, count in tenants:
+            organization = Organization.objects.create(name=name, slug=slug, kind="agency", time_zone=TZ)
+            agency = agency or organization
+            if organization == agency:
+                Membership.objects.create(organization=organization, user=alice, role=Role.OWNER)
+            for w in range(count):
+                workspace = Workspace.objects.create(organization=organization, name=f"Client {w:02d}")
+                for network in NETWORKS:
+                    accounts.append(
+                        SocialAccount.objects.create(
+                            organization=organization,
+                            workspace=workspace,
+                            network=network,
+                            external_id=f"{slug}-{w}-{network}",
+                            handle=f"{slug}{w}{network}",
+                            name=f"{name} {w} {network}",
+                        )
+                    )
+    first_day = END - dt.timedelta(days=days - 1)
+    start_ts = dt.datetime.combine(first_day, dt.time.min, dt.UTC).timestamp()
+    span = days * 86400
+    raw = connection.connection  # psycopg 3 connection behind Django's
+    started = time.perf_counter()
+    with raw.cursor() as cursor:
+        with cursor.copy(
+            "COPY analytics_accountdailymetrics (organization_id, account_id, date, followers, follows, unfollows,"
+            " views, reach, engagements) FROM STDIN"
+        ) as copy:
+            for account in accounts:
+                followers = rng.randint(500, 50_000)
+                meta = account.network != "x"
+                for d in range(days):
+                    gained, lost = rng.randint(0, 30), rng.randint(0, 12)
+                    followers += gained - lost
+                    views = rng.randint(100, 20_000)
+                    copy.write_row(
+                        (
+                            account.organization_id,
+                            account.pk,
+                            first_day + dt.timedelta(days=d),
+                            followers,
+                            gained if meta else None,
+                            lost if account.network == "facebook" else None,
+                            views if meta else None,
+                            views // 2 if meta else None,
+                            views // 40 if meta else None,
+                        )
+                    )
+        with cursor.copy(
+            "COPY analytics_post (organization_id, account_id, external_id, published_at, kind, content_type, text,"
+            " permalink, media_url, hashtags, referenced_id, author_id, author_handle, likes, comments, shares,"
+            " quotes, saves, views, reach, clicks) FROM STDIN"
+        ) as copy:
+            for account in accounts:
+                network = account.network
+                for n in range(posts_per_account):
+                    kind = rng.choice(KINDS_X) if network == "x" else "original"
+                    published = dt.datetime.fromtimestamp(start_ts + rng.random() * span, dt.UTC)
+                    tags = rng.sample(TAGS, rng.randint(0, 3))
+                    own = kind != "repost"
+                    views = rng.randint(200, 50_000)
+                    likes = int(views * rng.uniform(0.005, 0.06))
+
+                    def m(value, available=True, own=own):
+                        return value if own and available else None
+
+                    copy.write_row(
+                        (
+                            account.organization_id,
+                            account.pk,
+                            f"{account.pk}-{n}",
+                            published,
+                            kind,
+                            rng.choice(CONTENT) if network != "x" else rng.choice(("text", "photo", "video", "link")),
+                            f"Post {n} " + " ".join(f"#{t}" for t in tags),
+                            "",
+                            "",
+                            json.dumps(tags),
+                            "",
+                            "",
+                            "",
+                            m(likes),
+                            m(likes // 8),
+                            m(likes // 12),
+                            m(likes // 30, network == "x"),
+                            m(likes // 10, network == "instagram"),
+                            m(views),
+                            m(int(views * 0.6), network != "x"),
+                            m(likes // 5, network != "instagram"),
+                        )
+                    )
+        log(f"daily metrics and posts copied in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        # Ten readings per post, growing towards its lifetime counts: 1 h, 4 h, 9 h … 100 h.
+        cursor.execute(
+            """
+            INSERT INTO analytics_postmetricssnapshot
+                (organization_id, post_id, captured_at, likes, comments, shares, quotes, saves, views, reach, clicks)
+            SELECT p.organization_id, p.id, p.published_at + g * g * interval '1 hour',
+                   p.likes * g / 10, p.comments * g / 10, p.shares * g / 10, p.quotes * g / 10, p.saves * g / 10,
+                   p.views * g / 10, p.reach * g / 10, p.clicks * g / 10
+            FROM analytics_post p CROSS JOIN generate_series(1, 10) AS g
+            """
+        )
+        log(f"snapshots inserted in {time.perf_counter() - started:.1f} s")
+        cursor.execute("ANALYZE")
+    with scopes_disabled():
+        counts = {
+            "accounts": len(accounts),
+            "posts": _count("analytics_post"),
+            "snapshots": _count("analytics_postmetricssnapshot"),
+            "daily_rows": _count("analytics_accountdailymetrics"),
+        }
+    log(f"tenant: {counts}")
+    return alice, agency, counts
+
+
+def _count(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+# --- bare SQL for the same numbers --------------------------------------------------------------
+
+ENG = (
+    "CASE WHEN {p}likes IS NOT NULL OR {p}comments IS NOT NULL OR {p}shares IS NOT NULL OR {p}quotes IS NOT NULL"
+    " OR {p}saves IS NOT NULL THEN COALESCE({p}likes,0)+COALESCE({p}comments,0)+COALESCE({p}shares,0)"
+    "+COALESCE({p}quotes,0)+COALESCE({p}saves,0) END"
+)
+
+
+def bare_overview(cursor, org_id: int, workspace_id: int, bounds: dict) -> dict:
+    eng = ENG.format(p="p.")
+    cursor.execute(
+        f"""
+        SELECT a.network,
+          count(*) FILTER (WHERE p.published_at >= %(cs)s AND p.kind <> 'repost'),
+          count(*) FILTER (WHERE p.published_at < %(cs)s AND p.kind <> 'repost'),
+          sum({eng}) FILTER (WHERE p.published_at >= %(cs)s AND p.kind <> 'repost'),
+          sum({eng}) FILTER (WHERE p.published_at < %(cs)s AND p.kind <> 'repost'),
+          sum(p.views) FILTER (WHERE p.published_at >= %(cs)s AND p.kind <> 'repost'),
+          sum(p.views) FILTER (WHERE p.published_at < %(cs)s AND p.kind <> 'repost')
+        FROM analytics_post p JOIN networks_socialaccount a ON a.id = p.account_id
+        WHERE p.organization_id = %(org)s
+          AND p.account_id IN (SELECT id FROM networks_socialaccount
+                               WHERE organization_id = %(org)s AND workspace_id = %(ws)s)
+          AND p.published_at >= %(ps)s AND p.published_at < %(ce)s
+        GROUP BY a.network
+        """,
+        {"org": org_id, "ws": workspace_id, **bounds},
+    )
+    posts = {r[0]: r[1:] for r in cursor.fetchall()}
+    last = (
+        "(SELECT d.followers FROM analytics_accountdailymetrics d WHERE d.organization_id = %(org)s"
+        " AND d.account_id = a.id AND d.date <= {cutoff} AND d.followers IS NOT NULL ORDER BY d.date DESC LIMIT 1)"
+    )
+    cursor.execute(
+        f"""
+        SELECT a.network, sum({last.format(cutoff="%(end)s")}), sum({last.format(cutoff="%(prev_end)s")})
+        FROM networks_socialaccount a WHERE a.organization_id = %(org)s AND a.workspace_id = %(ws)s
+        GROUP BY a.network
+        """,
+        {"org": org_id, "ws": workspace_id, **bounds},
+    )
+    return {r[0]: (*posts.get(r[0], (0, 0, None, None, None, None)), r[1], r[2]) for r in cursor.fetchall()}
+
+
+def bare_top_posts(cursor, org_id: int, account_id: int, bounds: dict) -> list:
+    eng = ENG.format(p="p.")
+    cursor.execute(
+        f"""
+        SELECT p.id, {eng} AS eng
+        FROM analytics_post p
+        WHERE p.organization_id = %(org)s AND p.account_id = %(acc)s AND p.kind <> 'repost'
+          AND p.published_at >= %(cs)s AND p.published_at < %(ce)s
+        ORDER BY eng DESC NULLS LAST, p.id DESC LIMIT 10
+        """,
+        {"org": org_id, "acc": account_id, **bounds},
+    )
+    return cursor.fetchall()
+
+
+def bare_heatmap(cursor, org_id: int, account_id: int, bounds: dict) -> dict:
+    cursor.execute(
+        "SELECT followers FROM analytics_accountdailymetrics WHERE organization_id = %(org)s AND account_id = %(acc)s"
+        " AND date <= %(end)s AND followers > 0 ORDER BY date DESC LIMIT 1",
+        {"org": org_id, "acc": account_id, **bounds},
+    )
+    followers = float(cursor.fetchone()[0])
+    eng = ENG.format(p="")
+    cursor.execute(
+        f"""
+        SELECT extract(isodow FROM published_at AT TIME ZONE %(tz)s)::int,
+               extract(hour FROM published_at AT TIME ZONE %(tz)s)::int,
+               avg(CASE WHEN views > 0 THEN ({eng})::float / views ELSE ({eng})::float / %(f)s END), count(*)
+        FROM analytics_post
+        WHERE organization_id = %(org)s AND account_id = %(acc)s AND kind <> 'repost'
+          AND published_at >= %(cs)s AND published_at < %(ce)s
+        GROUP BY 1, 2
+        """,
+        {"org": org_id, "acc": account_id, "tz": TZ, "f": followers, **bounds},
+    )
+    return {(r[0] - 1, r[1]): (r[2], r[3]) for r in cursor.fetchall()}
+
+
+def bare_curve(cursor, org_id: int, post_id: int, account_id: int, content_type: str) -> tuple:
+    eng = ENG.format(p="")
+    curve_sql = (
+        f"SELECT captured_at, {eng}, views FROM analytics_postmetricssnapshot"
+        " WHERE organization_id = %s AND post_id = %s ORDER BY captured_at"
+    )
+    cursor.execute(curve_sql, [org_id, post_id])
+    points = cursor.fetchall()
+    cursor.execute(
+        f"""
+        SELECT id FROM analytics_post
+        WHERE organization_id = %(org)s AND account_id = %(acc)s AND content_type = %(ct)s AND kind <> 'repost'
+          AND ({eng}) IS NOT NULL
+        ORDER BY {eng}, id
+        OFFSET (SELECT count(*) / 2 FROM analytics_post WHERE organization_id = %(org)s AND account_id = %(acc)s
+                AND content_type = %(ct)s AND kind <> 'repost' AND ({eng}) IS NOT NULL) LIMIT 1
+        """,
+        {"org": org_id, "acc": account_id, "ct": content_type},
+    )
+    median_id = cursor.fetchone()[0]
+    cursor.execute(curve_sql, [org_id, median_id])
+    return points, median_id, cursor.fetchall()
+
+
+# --- measurement --------------------------------------------------------------------------------
+
+
+def timed(fn, repeats: int) -> tuple[list[float], object]:
+    result = fn()  # warm
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples, result
+
+
+def p(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(*, quick: bool) -> dict:  # noqa: PLR0915 — one scenario, read top down
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+    from django_scopes import scope
+
+    from accounts.models import Membership, Workspace
+    from analytics.models import Post
+    from analytics.queries import BestTimeQuery, Filters, OverviewQuery, Period, PostCurveQuery, TopPostsQuery
+    from analytics.queries.base import Query
+    from networks.models import SocialAccount
+
+    call_command("migrate", verbosity=0)
+    alice, agency, counts = build(quick)
+    period = Period(END - dt.timedelta(days=89), END)
+    repeats = 15 if quick else 30
+    with scope(organization=agency):
+        membership = Membership.objects.select_related("organization").get(organization=agency, user=alice)
+        workspaces = Workspace.objects.filter(organization=agency).order_by("pk")
+        workspace = workspaces[workspaces.count() // 2]
+        account = SocialAccount.objects.get(organization=agency, workspace=workspace, network="instagram")
+        probe = Query(agency, membership=membership, period=period)
+        cs, ce = probe.bounds(period)
+        ps, _pe = probe.bounds(period.previous())
+        bounds = {"cs": cs, "ce": ce, "ps": ps, "end": period.end, "prev_end": period.previous().end}
+
+        def ours():
+            overview = OverviewQuery(
+                agency, membership=membership, period=period, filters=Filters(workspace_id=workspace.pk)
+            ).run()
+            top = TopPostsQuery(
+                agency, membership=membership, period=period, filters=Filters(account_ids=(account.pk,))
+            ).run()
+            heatmap = BestTimeQuery(agency, membership=membership, period=period, account=account).run()
+            post = Post.objects.get(organization=agency, pk=top[0].id)
+            curve = PostCurveQuery(agency, membership=membership, period=period, post=post).run()
+            return overview, top, heatmap, curve
+
+        def bare():
+            with connection.cursor() as cursor:
+                overview = bare_overview(cursor, agency.pk, workspace.pk, bounds)
+                top = bare_top_posts(cursor, agency.pk, account.pk, bounds)
+                heatmap = bare_heatmap(cursor, agency.pk, account.pk, bounds)
+                cursor.execute(
+                    "SELECT content_type FROM analytics_post WHERE organization_id = %s AND id = %s",
+                    [agency.pk, top[0][0]],
+                )
+                curve = bare_curve(cursor, agency.pk, top[0][0], account.pk, cursor.fetchone()[0])
+            return overview, top, heatmap, curve
+
+        query_samples, (overview, top, heatmap, curve) = timed(ours, repeats)
+        bare_samples, (b_overview, b_top, b_heatmap, b_curve) = timed(bare, repeats)
+        # Same numbers, or the comparison means nothing.
+        for network, row in b_overview.items():
+            n = overview.by_network[network]
+            assert (n.posts.current, n.posts.previous) == (row[0], row[1]), network
+            assert (n.engagements.current, n.engagements.previous) == (row[2], row[3]), network
+            assert (n.views.current, n.views.previous) == (row[4], row[5]), network
+            assert (n.audience.current, n.audience.previous) == (row[6], row[7]), network
+        assert [(r.id, r.engagements) for r in top] == [tuple(r) for r in b_top]
+        for (weekday, hour), (rate, posts) in b_heatmap.items():
+            cell = heatmap.cells[weekday][hour]
+            assert cell.posts == posts and abs(cell.avg_engagement_rate - rate) < 1e-9
+        assert sum(c.posts for row in heatmap.cells for c in row) == sum(v[1] for v in b_heatmap.values())
+        assert [(pt.engagements, pt.views) for pt in curve.points] == [(e, v) for _c, e, v in b_curve[0]]
+        assert curve.median_post_id == b_curve[1]
+        log(f"query layer and bare SQL agree ({len(b_overview)} networks, {len(top)} top posts)")
+        top_post = top[0].id
+
+    client = Client()
+    client.force_login(alice)
+    custom = {"period": "custom", "start": period.start.isoformat(), "end": period.end.isoformat()}
+    org = agency.slug
+    urls = [
+        (reverse("api_overview", kwargs={"org": org}), {**custom, "workspace": workspace.pk}),
+        (reverse("api_post_list", kwargs={"org": org}), {**custom, "account": account.pk, "ordering": "-engagements"}),
+        (reverse("api_account_best_times", kwargs={"org": org, "account_id": account.pk}), custom),
+        (reverse("api_post_snapshots", kwargs={"org": org, "post_id": top_post}), {}),
+        (
+            reverse("api_account_daily", kwargs={"org": org, "account_id": account.pk}),
+            {**custom, "metric": ["followers", "views"]},
+        ),
+    ]
+    pages = (
+        ("analytics_dashboard", {"org": org, "workspace_id": workspace.pk}, custom),
+        ("analytics_account", {"org": org, "account_id": account.pk}, custom),
+        ("analytics_post", {"org": org, "post_id": top_post}, {}),
+        ("analytics_agency_overview", {"org": org}, custom),
+    )
+    measured_pages = []
+    for name, kwargs, params in pages:
+        try:
+            urls.append((reverse(name, kwargs=kwargs), params))
+            measured_pages.append(name)
+        except NoReverseMatch:
+            log(f"page {name} does not exist yet: not measured")
+    page_samples = []
+    per_url = {}
+    for url, params in urls:
+        response = client.get(url, params)
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        samples, _r = timed(lambda url=url, params=params: client.get(url, params), repeats)
+        page_samples += samples
+        per_url[url] = round(statistics.median(samples), 1)
+    log("per URL p50 ms: " + json.dumps(per_url))
+    query_p50, bare_p50 = statistics.median(query_samples), statistics.median(bare_samples)
+    return {
+        "quick": quick,
+        **counts,
+        "pages_measured": measured_pages,
+        "query_p50_ms": round(query_p50, 2),
+        "bare_sql_p50_ms": round(bare_p50, 2),
+        "ratio_p50": round(query_p50 / bare_p50, 2),
+        "page_p50_ms": round(statistics.median(page_samples), 1),
+        "page_p95_ms": round(p(page_samples, 0.95), 1),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
