@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("", include("accounts.urls")),
     path("", include("networks.urls")),
+    path("", include("analytics.urls")),
 ]

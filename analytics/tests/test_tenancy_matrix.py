@@ -120,3 +120,11 @@ def test_it_hides_other_clients_from_lists(tenancy, login, objects):
     assert [t["id"] for t in themes] == [objects["a1"][THEME]]
     filtered = dana.get(reverse("api_overview", kwargs={"org": tenancy.org_a.slug}), {"workspace": tenancy.a2.pk})
     assert filtered.status_code == 404
+
+
+# The statistics pages have their own matrix (test_tenancy_matrix_pages.py: form posts, not JSON).
+# The walker in accounts/tests/test_tenancy_matrix.py reads ROUTES here, so it lists both; the
+# tests above were parametrised with the API list already, so rebinding the name changes none.
+from analytics.tests.test_tenancy_matrix_pages import ROUTES as PAGE_ROUTES  # noqa: E402
+
+ROUTES = [*ROUTES, *PAGE_ROUTES]

@@ -1,0 +1,196 @@
+"""One account's statistics: audience growth, daily metrics, the posts table with its filters, top
+posts, content types, hashtags, best time to post, and its sync status (from networks)."""
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.access import org_view
+from accounts.roles import Capability, role_can
+from analytics import charts
+from analytics.models import ContentType, PostKind
+from analytics.queries.account import AudienceSeriesQuery, BestTimeQuery, DailyMetricsSeriesQuery
+from analytics.queries.params import Filters
+from analytics.queries.posts import (
+    ContentTypeQuery,
+    HashtagQuery,
+    PostTableQuery,
+    TopPostsQuery,
+    visible_themes,
+)
+from analytics.views.base import chart_download, int_list, page_template, period_choice, render_local
+from networks import selectors as network_selectors
+
+# Daily metrics drawn on the account page, in this order (AccountDailyMetrics fields).
+DAILY_METRICS = ("views", "reach", "engagements", "page_views")
+SORTS = ("-published_at", "published_at", "-engagements", "-engagement_rate", "-views", "-reach")
+PAGE_SIZE = 25
+
+
+def sort_labels() -> list[tuple[str, str]]:
+    labels = {
+        "-published_at": _("Newest first"),
+        "published_at": _("Oldest first"),
+        "-engagements": _("Most engagements"),
+        "-engagement_rate": _("Best engagement rate"),
+        "-views": _("Most views"),
+        "-reach": _("Most reach"),
+    }
+    return [(key, labels[key]) for key in SORTS]
+
+
+def daily_labels() -> dict[str, str]:
+    return {"views": _("Views"), "reach": _("Reach"), "engagements": _("Engagements"), "page_views": _("Profile views")}
+
+
+def posts_table(rows, title: str) -> charts.Chart:
+    """The posts table as a downloadable table (no figure)."""
+    header = [
+        _("Published"),
+        _("Kind"),
+        _("Content type"),
+        _("Text"),
+        _("Link"),
+        _("Engagements"),
+        _("Engagement rate (%)"),
+        _("Likes"),
+        _("Comments"),
+        _("Shares"),
+        _("Views"),
+        _("Reach"),
+        _("Clicks"),
+        _("Hashtags"),
+    ]
+    kinds, types = dict(PostKind.choices), dict(ContentType.choices)
+    table = [
+        [
+            row.published_at,
+            kinds.get(row.kind, row.kind),
+            types.get(row.content_type, row.content_type),
+            row.text,
+            row.permalink,
+            row.engagements,
+            None if row.engagement_rate is None else row.engagement_rate * 100,
+            row.likes,
+            row.comments,
+            row.shares,
+            row.views,
+            row.reach,
+            row.clicks,
+            " ".join("#" + tag for tag in row.hashtags),
+        ]
+        for row in rows
+    ]
+    return charts.Chart("posts", title, "engagement", charts.Table(header, table))
+
+
+def _post_filters(request: HttpRequest, account_id: int, theme_pks: set[int]) -> tuple[Filters, dict]:
+    kind = request.GET.get("kind", "")
+    content_type = request.GET.get("type", "")
+    hashtag = request.GET.get("hashtag", "").strip().lstrip("#")
+    theme_ids = tuple(t for t in int_list(request, "theme") if t in theme_pks)
+    filters = Filters(
+        account_ids=(account_id,),
+        kinds=(kind,) if kind in PostKind.values else (),
+        content_types=(content_type,) if content_type in ContentType.values else (),
+        theme_ids=theme_ids,
+        hashtag=hashtag or None,
+    )
+    chosen = {
+        "kind": kind if filters.kinds else "",
+        "type": content_type if filters.content_types else "",
+        "hashtag": hashtag,
+        "theme_ids": theme_ids,
+    }
+    return filters, chosen
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@require_safe
+@org_view()
+def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
+    account = network_selectors.account_for_member(request.membership, account_id)
+    choice = period_choice(request)
+    themes = list(
+        visible_themes(request.membership)
+        .filter(Q(workspace__isnull=True) | Q(workspace_id=account.workspace_id))
+        .order_by("name")
+    )
+    filters, chosen = _post_filters(request, account.pk, {t.pk for t in themes})
+    sort = request.GET.get("sort", "-published_at")
+    if sort not in SORTS:
+        sort = "-published_at"
+    base = {"membership": request.membership, "period": choice.period}
+    account_only = Filters(account_ids=(account.pk,))
+    org = request.organization
+
+    def audience() -> charts.Chart:
+        return charts.audience_chart(AudienceSeriesQuery(org, account=account, **base).run())
+
+    def daily() -> charts.Chart:
+        query = DailyMetricsSeriesQuery(org, account=account, metrics=DAILY_METRICS, **base)
+        return charts.daily_metrics_chart(query.run(), daily_labels())
+
+    def content_types() -> charts.Chart:
+        rows = ContentTypeQuery(org, filters=account_only, **base).run()
+        return charts.content_type_chart(rows, dict(ContentType.choices))
+
+    def hashtags() -> charts.Chart:
+        return charts.hashtag_chart(HashtagQuery(org, filters=account_only, **base).run())
+
+    def best_time():
+        return BestTimeQuery(org, account=account, **base).run()
+
+    def posts_page(page_size: int = PAGE_SIZE, page: int = 1):
+        return PostTableQuery(org, filters=filters, sort=sort, page=page, page_size=page_size, **base).run()
+
+    def top() -> list:
+        return TopPostsQuery(org, filters=account_only, limit=5, **base).run()
+
+    downloads = {
+        "audience": audience,
+        "daily": daily,
+        "content-types": content_types,
+        "hashtags": hashtags,
+        "best-time": lambda: charts.Chart(
+            "best-time", _("Best time to post"), "best-time", charts.best_time_table(best_time())
+        ),
+        # Every post of the period matching the filters (at most 200: the table's biggest page).
+        "posts": lambda: posts_table(posts_page(page_size=200).items, _("Posts")),
+        "top-posts": lambda: posts_table(top(), _("Top posts")),
+    }
+    download = chart_download(request, downloads, account.display_name)
+    if download is not None:
+        return download
+    page = posts_page(page=_page_number(request))
+    context = {
+        "account": account,
+        "choice": choice,
+        "post_themes": themes,
+        # Labelling by hand from the table: managers and above, when there is a theme to give.
+        "can_label": bool(themes) and role_can(request.membership.role, Capability.MANAGE_WORKSPACES),
+        "chosen": chosen,
+        "theme_ids": chosen["theme_ids"],
+        "sort": sort,
+        "sorts": sort_labels(),
+        "kinds": PostKind.choices,
+        "content_types": ContentType.choices,
+        "page": page,
+        "top_posts": top(),
+        "audience_chart": audience(),
+        "daily_chart": daily(),
+        "content_type_chart": content_types(),
+        "hashtag_chart": hashtags(),
+        "best_time": charts.best_time_grid(best_time()),
+        "kind_labels": dict(PostKind.choices),
+        "type_labels": dict(ContentType.choices),
+    }
+    template = page_template(request, "analytics/account.html", "analytics/_account_body.html")
+    return render_local(request, template, context)

@@ -1,0 +1,109 @@
+"""What every statistics page shares: reading the period and filters from the query string, the
+organisation's time zone, and the CSV/XLSX download of one chart's table."""
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Organization
+from analytics.charts import Chart
+from analytics.queries.params import PRESETS, Period, period_from_request
+from overgraph.exports import Sheet, csv_response, xlsx_response
+
+DEFAULT_PRESET = "28d"
+PRESET_LABELS = {
+    "7d": gettext_lazy("Last 7 days"),
+    "28d": gettext_lazy("Last 28 days"),
+    "90d": gettext_lazy("Last 90 days"),
+    "this_month": gettext_lazy("This month"),
+    "last_month": gettext_lazy("Last month"),
+    "custom": gettext_lazy("Custom"),
+}
+DOWNLOAD_FORMATS = ("csv", "xlsx")
+
+
+def organization_tz(organization: Organization) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(organization.time_zone)
+
+
+def local_today(organization: Organization) -> dt.date:
+    return timezone.localdate(timezone=organization_tz(organization))
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    """The period a page shows, what the selector shows, and the error when the input was bad (the
+    page then shows the default period and says why, rather than a bare 400)."""
+
+    preset: str
+    start: str
+    end: str
+    period: Period
+    error: str = ""
+    presets: list[tuple[str, str]] = field(default_factory=list)
+
+
+def period_choice(request: HttpRequest) -> PeriodChoice:
+    today = local_today(request.organization)
+    preset = request.GET.get("period") or DEFAULT_PRESET
+    start, end = request.GET.get("start", ""), request.GET.get("end", "")
+    presets = [(key, str(PRESET_LABELS[key])) for key in PRESETS]
+    try:
+        period = period_from_request(preset, start or None, end or None, today=today)
+    except ValueError as error:
+        period = period_from_request(DEFAULT_PRESET, today=today)
+        return PeriodChoice(DEFAULT_PRESET, start, end, period, str(error), presets)
+    if preset != "custom":
+        start, end = period.start.isoformat(), period.end.isoformat()
+    return PeriodChoice(preset, start, end, period, "", presets)
+
+
+def int_list(request: HttpRequest, name: str) -> tuple[int, ...]:
+    """Ids from a repeated query parameter; anything not a number is ignored (a filter narrows,
+    it cannot widen, so a bad value only shows more of what the member may see anyway)."""
+    values = []
+    for raw in request.GET.getlist(name):
+        try:
+            values.append(int(raw))
+        except ValueError:
+            continue
+    return tuple(values)
+
+
+def render_local(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """Render with the organisation's time zone active, so every time on the page is local."""
+    with timezone.override(organization_tz(request.organization)):
+        return render(request, template, context, status=status)
+
+
+def page_template(request: HttpRequest, full: str, body: str) -> str:
+    """htmx asks for the body only when the period or a filter changes."""
+    if getattr(request, "htmx", False) and not request.htmx.history_restore_request:
+        return body
+    return full
+
+
+def chart_download(request: HttpRequest, charts: dict[str, Callable[[], Chart]], name: str) -> HttpResponse | None:
+    """The download asked by ``?download=<chart slug>&format=csv|xlsx``, or None when none is.
+
+    Only the chart asked for is computed (``charts`` maps slugs to functions)."""
+    slug = request.GET.get("download")
+    if not slug:
+        return None
+    fmt = request.GET.get("format", "csv")
+    if slug not in charts or fmt not in DOWNLOAD_FORMATS:
+        return HttpResponse(_("Unknown download."), status=400, content_type="text/plain; charset=utf-8")
+    chart = charts[slug]()
+    filename = f"{slugify(name)}-{chart.slug}-{request.GET.get('period') or DEFAULT_PRESET}"
+    tz = organization_tz(request.organization)
+    if fmt == "csv":
+        return csv_response(filename, chart.table.header, chart.table.rows, tz=tz)
+    return xlsx_response(filename, [Sheet(chart.title, chart.table.header, chart.table.rows)], tz=tz)

@@ -1,0 +1,79 @@
+"""The workspace dashboard: headline numbers with their previous period, the networks side by
+side, the activity mix and the themes, for a period and an optional theme."""
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts.access import org_view
+from accounts.selectors import workspace_for_member
+from analytics import charts
+from analytics.queries.overview import OverviewQuery
+from analytics.queries.params import Filters
+from analytics.queries.posts import ActivityMixQuery, ThemeQuery, visible_themes
+from analytics.views.base import chart_download, int_list, page_template, period_choice, render_local
+from networks import selectors as network_selectors
+
+
+def kpi_table(overview) -> charts.Table:
+    header = [_("Metric"), _("This period"), _("Previous period"), _("Change"), _("Change (%)")]
+    rows = []
+    for attr, label, _slug in charts.kpi_fields():
+        delta = getattr(overview.total, attr)
+        rows.append([label, delta.current, delta.previous, delta.change, delta.change_pct])
+    reposts = overview.total.reposts
+    rows.append([_("Reposts"), reposts.current, reposts.previous, reposts.change, reposts.change_pct])
+    return charts.Table(header, rows)
+
+
+@require_safe
+@org_view()
+def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse:
+    workspace = workspace_for_member(request.membership, workspace_id)
+    choice = period_choice(request)
+    themes = list(
+        visible_themes(request.membership).filter(Q(workspace__isnull=True) | Q(workspace=workspace)).order_by("name")
+    )
+    theme_ids = tuple(t for t in int_list(request, "theme") if t in {theme.pk for theme in themes})
+    query_args = {
+        "membership": request.membership,
+        "period": choice.period,
+        "filters": Filters(workspace_id=workspace.pk, theme_ids=theme_ids),
+    }
+
+    def overview():
+        return OverviewQuery(request.organization, **query_args).run()
+
+    def activity() -> charts.Chart:
+        return charts.activity_mix_chart(ActivityMixQuery(request.organization, **query_args).run())
+
+    def by_theme() -> charts.Chart:
+        return charts.theme_chart(ThemeQuery(request.organization, **query_args).run())
+
+    downloads = {
+        "kpis": lambda: charts.Chart("kpis", _("Headline numbers"), "engagement", kpi_table(overview())),
+        "networks": lambda: charts.network_comparison_chart(overview()),
+        "activity": activity,
+        "themes": by_theme,
+    }
+    download = chart_download(request, downloads, workspace.name)
+    if download is not None:
+        return download
+    result = overview()
+    kpis = [(attr, label, slug, getattr(result.total, attr)) for attr, label, slug in charts.kpi_fields()]
+    context = {
+        "workspace": workspace,
+        "choice": choice,
+        "overview": result,
+        "kpis": kpis,
+        "networks": [(charts.network_name(n), item) for n, item in result.by_network.items()],
+        "network_chart": charts.network_comparison_chart(result),
+        "activity_chart": activity(),
+        "theme_chart": by_theme() if themes else None,
+        "themes": themes,
+        "theme_ids": theme_ids,
+        "accounts": list(network_selectors.accounts_of_workspace(workspace)),
+    }
+    template = page_template(request, "analytics/dashboard.html", "analytics/_dashboard_body.html")
+    return render_local(request, template, context)
