@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
-from django_scopes import ScopeError
+from django_scopes import ScopeError, scopes_disabled
 
 from accounts.models import Organization
 from analytics.factstore import DatabaseFactStore
@@ -286,6 +286,21 @@ def test_it_never_touches_another_organizations_rows(accounts, store):
 
     assert facts_of(accounts.b) == theirs
     assert sorted(store.known_post_ids(accounts.b, NOW - dt.timedelta(days=1))) == ["1", "2"]
+
+
+def test_it_goes_with_its_organization(tenancy, accounts, store):
+    """The snapshot's organisation has no database constraint (it is its post's): Django's cascade
+    still deletes an organisation's snapshots, and only them."""
+    for account in (accounts.a, accounts.b):
+        store.save_posts(account, [make_post("1", likes=1)], NOW)
+        store.save_post_metrics(account, {"1": PostMetrics(likes=2)}, LATER)
+    theirs = facts_of(accounts.b)
+
+    with scopes_disabled():
+        tenancy.org_a.delete()
+        assert not PostMetricsSnapshot.objects.filter(organization_id=accounts.a.organization_id).exists()
+
+    assert facts_of(accounts.b) == theirs
 
 
 @pytest.mark.parametrize("model", [Post, PostMetricsSnapshot, AccountDailyMetrics])
