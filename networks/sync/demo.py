@@ -7,8 +7,8 @@
   now — a backfill on the first day, then the daily syncs — so the demo's year of history (X
   follower counts and Instagram beyond 30 days included) accumulates exactly as in production.
   Posts and metrics are read a week at a time (listings and insights cover any window, so a
-  week is one pass); X's daily sync runs every day (X keeps no account history: its counters are
-  read live, so each day's follower count must be read that day).
+  week is one pass); the daily sync of X and Instagram runs every day (neither API keeps a
+  follower history: each day's total must be read that day).
 """
 
 import datetime as dt
@@ -37,6 +37,8 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
 REDIRECT_URI = "http://127.0.0.1:8000/networks/callback/"  # never followed: the code is read off it
 REPLAY_KINDS = [SyncKind.DAILY, SyncKind.POSTS, SyncKind.POST_METRICS]
+# Networks whose follower totals exist only as read on the day (no history in the API).
+DAILY_EVERY_DAY = (Network.X, Network.INSTAGRAM)
 STEP_DAYS = {Network.X: 7, Network.FACEBOOK: 7, Network.INSTAGRAM: 7}
 SYNC_HOUR = dt.time(10, 0, tzinfo=dt.UTC)  # after Meta closed the Pacific day
 # Accounts of one step synced side by side (each waits on the network most of the time).
@@ -147,6 +149,8 @@ def demo_replay(*, sim: Simulator, accounts: list[SocialAccount], days: int, unt
     engine's move together, one step at a time, all accounts of a step in parallel. Returns runs."""
     start = dt.datetime.combine((until - dt.timedelta(days=days)).date(), SYNC_HOUR)
     moments = [start + dt.timedelta(days=n) for n in range(days + 1) if start + dt.timedelta(days=n) <= until]
+    if moments[-1] < until:
+        moments.append(until)  # and today, up to now
     plans = {
         account.pk: {m for i, m in enumerate(moments) if i % STEP_DAYS[account.network] == 0 or m == moments[-1]}
         for account in accounts
@@ -172,9 +176,9 @@ def demo_replay(*, sim: Simulator, accounts: list[SocialAccount], days: int, unt
         for index, moment in enumerate(moments):
             sim.set_now(moment)
             set_network_now(moment, frozen=True)
-            # X keeps no history: its counters are read every day; posts and their metrics, like
-            # every Meta read, once per step.
-            due = [a for a in accounts if moment in plans[a.pk] or a.network == Network.X]
+            # X and Instagram keep no follower history: their counters are read every day; posts
+            # and their metrics, and Facebook's insights (history kept), once per step.
+            due = [a for a in accounts if moment in plans[a.pk] or a.network in DAILY_EVERY_DAY]
             total += sum(pool.map(lambda a, m=moment, i=index: one(a, m, i == 0, m in plans[a.pk]), due))
     set_network_now(None)
     return total
