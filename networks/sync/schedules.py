@@ -25,6 +25,7 @@ def lease() -> dt.timedelta:
     also how long a queued account waits before being queued again if its message was lost."""
     return dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
 
+
 # Kinds the engine stores today. Comments, mentions and messages wait for the inbox (a later
 # issue): they are not scheduled until a store for them exists, rather than read and dropped.
 SCHEDULED_KINDS = (SyncKind.DAILY, SyncKind.POSTS, SyncKind.POST_METRICS)
