@@ -236,7 +236,7 @@ def network_comparison_chart(overview: Overview) -> Chart:
         ]
     return Chart(
         "networks",
-        _("Networks side by side"),
+        _("Engagements by network"),
         "engagement",
         network_comparison_table(overview),
         {"data": data, "layout": _layout(barmode="group", hovermode="closest")} if data else None,
@@ -245,7 +245,8 @@ def network_comparison_chart(overview: Overview) -> Chart:
 
 def activity_mix_chart(rows: Sequence[ActivityMixRow]) -> Chart:
     """Originals, replies, quotes and reposts per account, stacked: reposts stay visible apart."""
-    accounts = [f"{row.account} ({network_name(row.network)})" for row in rows]
+    # The account's name only (a phone has little room for labels): the network is in the hover and table.
+    accounts = [row.account for row in rows]
     kinds = (
         ("originals", _("Originals"), BLUE),
         ("replies", _("Replies"), GREEN),
@@ -259,6 +260,8 @@ def activity_mix_chart(rows: Sequence[ActivityMixRow]) -> Chart:
             "name": label,
             "y": accounts,
             "x": [getattr(row, attr) for row in rows],
+            "customdata": [network_name(row.network) for row in rows],
+            "hovertemplate": "%{y} (%{customdata}): %{x}",
             "marker": {"color": color},
         }
         for attr, label, color in kinds
