@@ -39,7 +39,7 @@ def test_it_refuses_revoked_and_unknown_tokens(tenancy, login):
     login(tenancy.alice).post(reverse("api_token_revoke", kwargs={"token_id": token.pk}))
     overview = reverse("api_overview", kwargs={"org": tenancy.org_a.slug})
     for header in (f"Token {raw}", "Token og_nope"):
-        response = Client(HTTP_AUTHORIZATION=header).get(overview)
+        response = Client(HTTP_AUTHORIZATION=header, HTTP_ACCEPT_LANGUAGE="en").get(overview)
         assert response.status_code == 403 and response.json()["detail"] == "Invalid or revoked token."
 
 
