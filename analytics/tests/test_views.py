@@ -52,6 +52,10 @@ class Facts:
 
 @pytest.fixture
 def facts(tenancy) -> Facts:
+    return make_facts(tenancy)
+
+
+def make_facts(tenancy) -> Facts:
     """Workspace A1's X account: two originals and a repost this week, one original last week.
 
     Hand-computed: this week 2 posts (15 + 5 = 20 engagements), 1 repost apart, 500 views, reach

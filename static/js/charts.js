@@ -70,6 +70,15 @@
   // htmx swaps in new figures when the period or a filter changes.
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 
+  // Typing a date in the period selector means a custom period. Capture phase: this runs before
+  // htmx sends the form on the same "change".
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches(".period-form input[type=date]")) { return; }
+    var preset = input.form && input.form.querySelector("select[name=period]");
+    if (preset) { preset.value = "custom"; }
+  }, true);
+
   // Charts inside a closed <details> have no width yet: redraw at their real size when opened.
   document.addEventListener("toggle", function (event) {
     var details = event.target;

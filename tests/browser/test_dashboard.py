@@ -118,6 +118,12 @@ def test_it_changes_the_period_without_reloading(tenancy, new_page, history):
     page.select_option("#id_period", "7d")
     page.wait_for_url("**period=7d**")
     assert page.evaluate("window.__marker") == 1  # htmx swapped the body: no full page load
+    assert page.input_value("#id_start") != "2026-10-09"  # the form came with the new body
+    wait_for_charts(page)  # and the new figures were drawn
+    # Typing a date makes the period custom.
+    page.fill("#id_start", "2026-10-20")
+    page.wait_for_url("**start=2026-10-20**")
+    assert page.input_value("#id_period") == "custom"
     assert errors == []
 
 
