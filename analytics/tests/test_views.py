@@ -307,3 +307,14 @@ def test_it_keeps_the_query_count_flat(name, tenancy, login, facts, django_asser
     with CaptureQueriesContext(connection) as many:
         client.get(url, PERIOD)
     assert len(few) == len(many), f"{name}: {len(few)} queries before, {len(many)} with more rows"
+
+
+def test_it_speaks_the_organisations_language(tenancy, login, facts):
+    tenancy.org_a.language = "fr"
+    tenancy.org_a.save(update_fields=["language"])
+    client = login(tenancy.alice)
+    client.cookies.pop("og_language")
+    html = client.get(dashboard_url(tenancy), PERIOD, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<html lang="fr">' in html
+    audience = kpi(html, "audience")
+    assert "1,100" not in audience and "1\xa0100" in audience  # French digit grouping
