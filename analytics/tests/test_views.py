@@ -225,6 +225,9 @@ def test_it_shows_a_posts_metrics_and_curve(tenancy, login, facts):
     html = client.get(url).content.decode()
     assert 'id="curve-figure"' in html
     assert "Reach" in html and "not available" in html
+    headline = html[html.index('class="metrics headline"') :]
+    assert ">15<" in headline[: headline.index("</dl>")]  # 10 likes + 2 comments + 3 shares
+    assert "3.00 %" in headline[: headline.index("</dl>")]  # 15 engagements / 500 views
     csv = b"".join(client.get(url, {"download": "curve", "format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "This post,1.0,2,5" in csv
     assert "This post,72.0,10,360" in csv
@@ -277,7 +280,7 @@ def _grow(account: SocialAccount, n: int) -> None:
 
 # Session, user, membership and the header (membership list, unread count): 5; the rest is the
 # page's own reads, one or two per chart, whatever the number of posts or accounts.
-PAGES = {"dashboard": 14, "account": 24, "overview": 11, "post": 14}
+PAGES = {"dashboard": 14, "account": 24, "overview": 11, "post": 15}
 
 
 def _page_url(name: str, tenancy, facts) -> str:

@@ -1,8 +1,9 @@
 """One post: its counters (a repost's belong to the original and are shown apart) and its
 engagement curve from the snapshots against the account's median post of the same type."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import org_view
@@ -10,23 +11,34 @@ from accounts.roles import Capability, role_can
 from analytics import charts
 from analytics.models import METRIC_FIELDS, ContentType, Post, PostKind, PostTheme
 from analytics.queries.account import PostCurveQuery
+from analytics.queries.base import engagement_expression
 from analytics.queries.params import Filters, period_from_request
-from analytics.queries.posts import post_for_member, visible_themes
+from analytics.queries.posts import post_for_member, post_rate_expression, post_row, visible_themes
 from analytics.views.base import chart_download, local_today, render_local
 
 # Counters shown on the page, in this order (the JSON split of reactions is shown apart).
 SHOWN_METRICS = tuple(name for name in METRIC_FIELDS if name != "reactions_by_type")
 
 
+def counter_labels() -> dict[str, str]:
+    labels = {
+        field.name: str(field.verbose_name).capitalize()
+        for field in Post._meta.get_fields()
+        if hasattr(field, "verbose_name")
+    }
+    # The network's own total, next to ours above it: named apart so the two are never confused.
+    labels["engagements"] = _("Engagements as the network counts them")
+    return labels
+
+
 def metric_rows(post: Post) -> list[tuple[str, object]]:
-    labels = {field.name: field.verbose_name for field in Post._meta.get_fields() if hasattr(field, "verbose_name")}
-    return [(str(labels.get(name, name)).capitalize(), getattr(post, name)) for name in SHOWN_METRICS]
+    labels = counter_labels()
+    return [(labels.get(name, name), getattr(post, name)) for name in SHOWN_METRICS]
 
 
 def original_rows(post: Post) -> list[tuple[str, object]]:
-    labels = {field.name: field.verbose_name for field in Post._meta.get_fields() if hasattr(field, "verbose_name")}
-    original = post.original_metrics or {}
-    return [(str(labels.get(name, name)).capitalize(), original.get(name)) for name in SHOWN_METRICS]
+    labels, original = counter_labels(), post.original_metrics or {}
+    return [(labels.get(name, name), original.get(name)) for name in SHOWN_METRICS]
 
 
 @require_safe
@@ -57,7 +69,18 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
     labelled = dict(
         PostTheme.objects.filter(organization_id=post.organization_id, post=post).values_list("theme_id", "source")
     )
+    # Our engagement and rate for this post, by the same SQL as every table (analytics.definitions).
+    row = post_row(
+        Post.objects.filter(organization_id=post.organization_id, pk=post.pk)
+        .annotate(
+            engagements_total=engagement_expression(),
+            engagement_rate=post_rate_expression(),
+            network=F("account__network"),
+        )
+        .get()
+    )
     context = {
+        "row": row,
         "labels": [(theme, labelled[theme.pk]) for theme in themes if theme.pk in labelled],
         "unlabelled": [theme for theme in themes if theme.pk not in labelled],
         "can_label": role_can(request.membership.role, Capability.MANAGE_WORKSPACES),
