@@ -7,6 +7,7 @@ Content-Security-Policy, and nothing scrolls sideways.
 import datetime as dt
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django_scopes import scope
 
@@ -86,6 +87,12 @@ def open_page(new_page, viewport, user, url):
     return page, errors
 
 
+def serious_accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical findings (colour contrast, names, landmarks…)."""
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in violations if v["impact"] in ("serious", "critical")]
+
+
 def wait_for_charts(page) -> None:
     """Charts draw when they come near the screen: bring each one there and wait for all."""
     charts = page.locator(".chart")
@@ -108,6 +115,7 @@ def test_it_reads_the_dashboard(tenancy, new_page, screenshot, viewport, history
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, f"dashboard-{viewport}")
     assert page.evaluate("window.__cspViolations") == []
+    assert serious_accessibility_problems(page) == []
     assert errors == []
 
 
@@ -140,6 +148,7 @@ def test_it_reads_the_account_page(tenancy, new_page, screenshot, viewport, hist
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, f"account-{viewport}")
     assert page.evaluate("window.__cspViolations") == []
+    assert serious_accessibility_problems(page) == []
     assert errors == []
 
 
