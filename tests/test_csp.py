@@ -361,3 +361,11 @@ def test_it_sends_the_policy_on_every_page(tenancy, page_urls, client):
             problems += [f"{who} {name} {p}" for p in _check_page(url, response)]
     assert not problems, "\n".join(problems)
     assert checked >= MUST_BE_CHECKED, f"not rendered: {MUST_BE_CHECKED - checked}"
+
+
+def test_it_allows_inline_styles_on_redoc_only(client, db):
+    policy = client.get("/api/redoc/")["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert "'unsafe-inline'" in directives["style-src"]
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "'unsafe-inline'" not in client.get("/accounts/login/")["Content-Security-Policy"]
