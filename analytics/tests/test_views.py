@@ -141,6 +141,20 @@ def test_it_keeps_reposts_apart_in_the_activity_mix(tenancy, login, facts):
     assert text.splitlines()[1] == "Ville X,X,2,0,0,1"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_it_downloads_the_headline_numbers(tenancy, login, facts, fmt):
+    response = login(tenancy.alice).get(dashboard_url(tenancy), {**PERIOD, "download": "kpis", "format": fmt})
+    body = b"".join(response.streaming_content)
+    if fmt == "csv":
+        lines = [line.split(",") for line in body.decode("utf-8-sig").splitlines()]
+        rows = {r[0]: [float(v) if v else None for v in r[1:]] for r in lines[1:]}
+    else:
+        rows = {r[0]: list(r[1:]) for r in list(load_workbook(io.BytesIO(body)).active.values)[1:]}
+    assert rows["Engagements"] == [20, 4, 16, 400]
+    assert rows["Reach"] == [None, None, None, None]  # not available: empty cells, never 0
+    assert rows["Reposts"][:3] == [1, 0, 1]
+
+
 def test_it_falls_back_to_the_default_period_and_says_why(tenancy, login, facts):
     response = login(tenancy.alice).get(dashboard_url(tenancy), {"period": "custom", "start": "2026-11-07"})
     assert response.status_code == 200
