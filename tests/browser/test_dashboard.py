@@ -135,6 +135,22 @@ def test_it_changes_the_period_without_reloading(tenancy, new_page, history):
     assert errors == []
 
 
+def test_it_filters_and_sorts_the_posts_without_reloading(tenancy, new_page, history):
+    x, _fb = history
+    url = reverse("analytics_account", kwargs={"org": tenancy.org_a.slug, "account_id": x.pk})
+    page, errors = open_page(new_page, "desktop", tenancy.alice, url + PERIOD)
+    page.evaluate("window.__marker = 1")
+    page.select_option("#id_type", "video")
+    page.locator("#posts form.filters button[type=submit]").click()
+    page.wait_for_url("**type=video**")
+    assert page.locator("#posts tbody tr").count() == 10
+    page.locator("#posts thead a").nth(1).click()  # most engagements first
+    page.wait_for_url("**sort=-engagements**")
+    assert "type=video" in page.url
+    assert page.evaluate("window.__marker") == 1
+    assert errors == []
+
+
 def test_it_reads_the_account_page(tenancy, new_page, screenshot, viewport, history):
     x, _fb = history
     url = reverse("analytics_account", kwargs={"org": tenancy.org_a.slug, "account_id": x.pk})
