@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
+    ApiToken,
     AuditEvent,
     Invitation,
     InvitationGrant,
@@ -118,3 +119,18 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "email", "last_digest_at"]
     list_filter = ["email"]
     search_fields = ["user__email"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Platform admins see who holds a token and can revoke it; never the key or its hash."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__email", "prefix"]
+    list_select_related = ["user"]
+    fields = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["name", "user", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are created by their owner, shown once, on the profile page

@@ -8,7 +8,15 @@ to millions of rows: lists skip the full count and never join more than they sho
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from analytics.models import METRIC_FIELDS, AccountDailyMetrics, Post, PostMetricsSnapshot
+from analytics.models import (
+    METRIC_FIELDS,
+    AccountDailyMetrics,
+    Post,
+    PostMetricsSnapshot,
+    PostTheme,
+    Theme,
+    ThemeRule,
+)
 
 
 class ReadOnlyFactAdmin(admin.ModelAdmin):
@@ -83,3 +91,43 @@ class AccountDailyMetricsAdmin(ReadOnlyFactAdmin):
     search_fields = ["account__handle", "account__name", "organization__name"]
     list_select_related = ["account", "organization"]
     date_hierarchy = "date"
+
+
+class ThemeRuleInline(admin.TabularInline):
+    model = ThemeRule
+    extra = 0
+    fields = ["hashtags", "words"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "workspace", "color", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization", "workspace"]
+    inlines = [ThemeRuleInline]
+
+    def save_formset(self, request, form, formset, change):
+        # A rule carries its theme's organisation (every tenant row has its own).
+        for rule in formset.save(commit=False):
+            rule.organization_id = form.instance.organization_id
+            rule.save()
+        for rule in formset.deleted_objects:
+            rule.delete()
+
+
+@admin.register(PostTheme)
+class PostThemeAdmin(admin.ModelAdmin):
+    list_display = ["post", "theme", "source", "organization", "created_at"]
+    list_filter = ["source", "organization"]
+    search_fields = ["theme__name", "post__external_id"]
+    list_select_related = ["post", "theme", "organization"]
+    raw_id_fields = ["post"]
+
+
+@admin.register(ThemeRule)
+class ThemeRuleAdmin(admin.ModelAdmin):
+    list_display = ["theme", "hashtags", "words", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["theme__name"]
+    list_select_related = ["theme", "organization"]
