@@ -4,7 +4,7 @@ audience, daily metrics, best time to post, a post's curve."""
 import dataclasses
 import datetime as dt
 
-from django.db.models import Avg, Count, F, FloatField, Sum, When
+from django.db.models import Avg, Count, F, FloatField, IntegerField, Subquery, Sum, When
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay
 from django.utils.translation import gettext as _
@@ -53,6 +53,20 @@ class DailyMetricsSeriesQuery(AccountQuery):
         }
 
 
+AUDIENCE_METRICS = ("followers", "follows", "unfollows")
+
+
+def audience_points(series: dict[str, list[tuple[dt.date, Number]]]) -> list[DailyPoint]:
+    """The audience points of a daily series that holds at least ``AUDIENCE_METRICS`` (a page
+    that also draws other daily metrics reads them all in one query and builds both from it)."""
+    return [
+        DailyPoint(day, followers, follows, unfollows)
+        for (day, followers), (_d1, follows), (_d2, unfollows) in zip(
+            series["followers"], series["follows"], series["unfollows"], strict=True
+        )
+    ]
+
+
 class AudienceSeriesQuery(AccountQuery):
     def run(self) -> list[DailyPoint]:
         series = DailyMetricsSeriesQuery(
@@ -60,36 +74,27 @@ class AudienceSeriesQuery(AccountQuery):
             membership=self.membership,
             period=self.period,
             filters=self.filters,
-            metrics=("followers", "follows", "unfollows"),
+            shared=self.shared,
+            metrics=AUDIENCE_METRICS,
         ).run()
-        return [
-            DailyPoint(day, followers, follows, unfollows)
-            for (day, followers), (_d1, follows), (_d2, unfollows) in zip(
-                series["followers"], series["follows"], series["unfollows"], strict=True
-            )
-        ]
+        return audience_points(series)
 
 
 class BestTimeQuery(AccountQuery):
     """Weekday by hour (local time) of the account's own posts: average engagement rate and the
     number of posts behind each cell."""
 
-    def _followers(self) -> int | None:
-        return (
-            self.daily()
-            .filter(date__lte=self.period.end, followers__gt=0)
-            .order_by("-date")
-            .values_list("followers", flat=True)
-            .first()
-        )
-
     def run(self) -> Heatmap:
-        followers = self._followers()
+        # The account's last known followers, as a scalar subquery of the same statement (one
+        # round trip instead of two); NULL when unknown, which makes the fallback rate NULL.
+        followers = Subquery(
+            self.daily().filter(date__lte=self.period.end, followers__gt=0).order_by("-date").values("followers")[:1],
+            output_field=IntegerField(),
+        )
         engagements = Cast(engagement_expression(), FloatField())
-        by_followers = engagements / float(followers) if followers else None
         rate = SqlCase(
             When(views__gt=0, then=engagements / Cast(F("views"), FloatField())),
-            default=by_followers,
+            default=engagements / Cast(followers, FloatField()),
             output_field=FloatField(),
         )
         rows = (
@@ -127,13 +132,18 @@ class PostCurveQuery(Query):
         super().__init__(*args, **kwargs)
         self.post = post
 
-    def _snapshots(self, post: Post):
-        return (
-            PostMetricsSnapshot.objects.filter(organization_id=self.organization.pk, post_id=post.pk)
+    def _snapshots(self, *posts: Post) -> dict[int, list]:
+        """Every snapshot of the given posts in one query, per post in capture order."""
+        rows = (
+            PostMetricsSnapshot.objects.filter(organization_id=self.organization.pk, post_id__in=[p.pk for p in posts])
             .annotate(eng=engagement_expression())
-            .order_by("captured_at")
-            .values_list("captured_at", "eng", "views")
+            .order_by("post_id", "captured_at")
+            .values_list("post_id", "captured_at", "eng", "views")
         )
+        by_post: dict[int, list] = {p.pk: [] for p in posts}
+        for post_id, captured_at, eng, views in rows:
+            by_post[post_id].append((captured_at, eng, views))
+        return by_post
 
     def run(self) -> PostCurve:
         post = self.post
@@ -151,9 +161,10 @@ class PostCurveQuery(Query):
         median = None
         if count:
             median = siblings.order_by("eng", "pk").only("pk", "published_at")[count // 2]
+        snapshots = self._snapshots(post, median) if median else self._snapshots(post)
         return PostCurve(
             post_id=post.pk,
-            points=_curve(post, self._snapshots(post)),
+            points=_curve(post, snapshots[post.pk]),
             median_post_id=median.pk if median else None,
-            median_points=_curve(median, self._snapshots(median)) if median else [],
+            median_points=_curve(median, snapshots[median.pk]) if median else [],
         )

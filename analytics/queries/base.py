@@ -50,6 +50,7 @@ class Query:
         membership: Membership,
         period: Period,
         filters: Filters | None = None,
+        shared: dict | None = None,
     ) -> None:
         if membership.organization_id != organization.pk:
             raise ValueError("the membership belongs to another organisation")
@@ -57,6 +58,10 @@ class Query:
         self.membership = membership
         self.period = period
         self.filters = filters or Filters()
+        # One dict per request, passed to every query of a page: lookups that depend only on
+        # (membership, filters) are then run once per page instead of once per query object
+        # (the account page builds seven queries over the same visible account).
+        self.shared = shared
 
     # --- time -------------------------------------------------------------------------------
 
@@ -90,7 +95,14 @@ class Query:
     def account_ids(self) -> list[int]:
         # Resolved once (one small query): the fact tables are then read by
         # (organization_id, account_id IN …, published_at/date), their composite indexes' order.
-        return list(self.accounts().order_by("pk").values_list("pk", flat=True))
+        f = self.filters
+        key = ("account_ids", self.membership.pk, f.workspace_id, f.account_ids, f.network)
+        if self.shared is not None and key in self.shared:
+            return self.shared[key]
+        ids = list(self.accounts().order_by("pk").values_list("pk", flat=True))
+        if self.shared is not None:
+            self.shared[key] = ids
+        return ids
 
     def posts(self, *, own_only: bool = False) -> QuerySet[Post]:
         """Posts of the visible accounts matching the filters (every period)."""

@@ -9,6 +9,7 @@ from analytics.models import AccountDailyMetrics, PostKind
 from analytics.queries.base import Query, engagement_expression
 from analytics.queries.params import Period
 from analytics.queries.results import Delta, NetworkOverview, Number, Overview
+from networks import selectors as network_selectors
 
 TOTAL = "total"
 _POST_SUMS = ("engagements", "views", "reach", "clicks")
@@ -50,7 +51,14 @@ def followers_at(query: Query, cutoffs: dict[str, object], group_by: str = "netw
         )
         for name, cutoff in cutoffs.items()
     }
-    accounts = query.accounts().filter(pk__in=query.account_ids).annotate(**annotations).order_by()
+    # The visible accounts are already resolved (query.account_ids): no need to compile the
+    # membership's workspace subquery again here.
+    accounts = (
+        network_selectors.accounts_for(query.organization)
+        .filter(pk__in=query.account_ids)
+        .annotate(**annotations)
+        .order_by()
+    )
     return accounts.values(group_by).annotate(accounts=Count("pk"), **{f"sum_{name}": Sum(name) for name in cutoffs})
 
 

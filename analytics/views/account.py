@@ -10,7 +10,7 @@ from accounts.access import org_view
 from accounts.roles import Capability, role_can
 from analytics import charts
 from analytics.models import ContentType, PostKind
-from analytics.queries.account import AudienceSeriesQuery, BestTimeQuery, DailyMetricsSeriesQuery
+from analytics.queries.account import AUDIENCE_METRICS, BestTimeQuery, DailyMetricsSeriesQuery, audience_points
 from analytics.queries.params import Filters
 from analytics.queries.posts import (
     ContentTypeQuery,
@@ -127,16 +127,24 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     sort = request.GET.get("sort", "-published_at")
     if sort not in SORTS:
         sort = "-published_at"
-    base = {"membership": request.membership, "period": choice.period}
+    # One dict for the whole request: the queries below share the visible-account lookup.
+    base = {"membership": request.membership, "period": choice.period, "shared": {}}
     account_only = Filters(account_ids=(account.pk,))
     org = request.organization
+    series_cache: dict[str, dict] = {}
+
+    def series() -> dict:
+        # The audience and the daily metrics charts read the same daily rows: one query for both.
+        if "series" not in series_cache:
+            metrics = AUDIENCE_METRICS + DAILY_METRICS
+            series_cache["series"] = DailyMetricsSeriesQuery(org, account=account, metrics=metrics, **base).run()
+        return series_cache["series"]
 
     def audience() -> charts.Chart:
-        return charts.audience_chart(AudienceSeriesQuery(org, account=account, **base).run())
+        return charts.audience_chart(audience_points(series()))
 
     def daily() -> charts.Chart:
-        query = DailyMetricsSeriesQuery(org, account=account, metrics=DAILY_METRICS, **base)
-        return charts.daily_metrics_chart(query.run(), daily_labels())
+        return charts.daily_metrics_chart({m: series()[m] for m in DAILY_METRICS}, daily_labels())
 
     def content_types() -> charts.Chart:
         rows = ContentTypeQuery(org, filters=account_only, **base).run()

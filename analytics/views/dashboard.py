@@ -40,6 +40,8 @@ def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse
         "membership": request.membership,
         "period": choice.period,
         "filters": Filters(workspace_id=workspace.pk, theme_ids=theme_ids),
+        # One dict for the whole request: the queries below share the visible-account lookup.
+        "shared": {},
     }
 
     def overview():
