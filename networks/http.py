@@ -127,6 +127,12 @@ def _record(record: CallRecord) -> None:
 _test_adapters: list[requests.adapters.BaseAdapter] = []
 
 
+# One connection pool per process, mounted in every session: a worker syncing many accounts
+# reuses its keep-alive connections to X's and Meta's hosts instead of opening new ones for each
+# account's client. urllib3's pools are thread-safe; maxsize covers a worker's threads.
+_shared_adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=64)
+
+
 class BoundarySession(requests.Session):
     """A requests.Session with our timeouts, host rewriting and call recording."""
 
@@ -137,6 +143,8 @@ class BoundarySession(requests.Session):
         # announces its time to regain access there).
         self.last_usage = Usage()
         self.rewrite = {src.rstrip("/"): dst.rstrip("/") for src, dst in (rewrite or {}).items() if src != dst}
+        self.mount("http://", _shared_adapter)
+        self.mount("https://", _shared_adapter)
         for adapter in _test_adapters:
             self.mount("http://", adapter)
             self.mount("https://", adapter)

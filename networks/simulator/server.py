@@ -395,8 +395,11 @@ class SimulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256  # a sync benchmark opens dozens of connections at once
 
-    def __init__(self, address: tuple[str, int], sim: Simulator) -> None:
+    def __init__(self, address: tuple[str, int], sim: Simulator, *, reuse_port: bool = False) -> None:
         self.sim = sim
+        # Several processes may listen on one port (``--processes``): the kernel spreads the
+        # connections among them, so one process's GIL stops being the benchmark's ceiling.
+        self.allow_reuse_port = reuse_port
         super().__init__(address, SimulatorHandler)
         host, port = self.server_address[:2]
         sim.base_url = f"http://{host}:{port}"
@@ -407,3 +410,27 @@ def start_in_thread(sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> t
     thread = threading.Thread(target=server.serve_forever, name="network-simulator", daemon=True)
     thread.start()
     return server, thread
+
+
+def serve_one(
+    *,
+    host: str,
+    port: int,
+    seed: int,
+    now: str,
+    running_clock: bool = False,
+    latency_ms: int = 0,
+    reuse_port: bool = False,
+) -> None:
+    """One simulator process serving until interrupted (``python -m networks.simulator``)."""
+    sim = Simulator(seed=seed, now=parse_instant(now), running_clock=running_clock)
+    if latency_ms:
+        sim.faults.update({"latency_ms": latency_ms})
+    server = SimulatorServer((host, port), sim, reuse_port=reuse_port)
+    logger.info("Network simulator on %s (seed %s, now %s)", sim.base_url, sim.seed, sim.clock.as_json()["now"])
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
