@@ -88,13 +88,15 @@ class Context:
     state: dict[str, Any] = field(default_factory=dict)
     slowdown: float = 1.0
     history_days: int | None = None
-    _provider: Provider | None = None
+    # Shared by the kinds of one account's sync: the token is read and decrypted, and the
+    # network's client built, once per account rather than once per kind.
+    providers: dict[int, Provider] = field(default_factory=dict)
 
     @property
     def provider(self) -> Provider:
-        if self._provider is None:
-            self._provider = account_provider(account=self.account)
-        return self._provider
+        if self.account.pk not in self.providers:
+            self.providers[self.account.pk] = account_provider(account=self.account)
+        return self.providers[self.account.pk]
 
     def call(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """One provider call, retried in place on a transient failure (backoff with jitter)."""
@@ -323,8 +325,10 @@ def run_kind(
     owner: str,
     trigger: str,
     history_days: int | None = None,
+    providers: dict[int, Provider] | None = None,
 ) -> SyncRun:
-    """Run one kind for an account whose lease we hold, and write its SyncRun."""
+    """Run one kind for an account whose lease we hold, and write its SyncRun. ``providers``:
+    the account's provider, kept across the kinds of one sync."""
     run = SyncRun.objects.create(
         organization_id=account.organization_id, account=account, kind=schedule.kind, trigger=trigger
     )
@@ -337,8 +341,9 @@ def run_kind(
         meter=limits.CallMeter(),
         state=dict(schedule.state or {}),
         history_days=history_days,
+        providers={} if providers is None else providers,
     )
-    blocked = limits.blocked_until(account, schedule.kind)
+    blocked, network_slowdown = limits.run_limits(account, schedule.kind)
     if blocked is not None:
         return _finish(
             ctx,
@@ -346,7 +351,7 @@ def run_kind(
             error="waiting for the rate limit to reset",
             due_at=_network_time(blocked),
         )
-    ctx.slowdown = max(limits.x_slowdown(account), limits.network_slowdown(account))
+    ctx.slowdown = max(limits.x_slowdown(account), network_slowdown)
     if ctx.slowdown == float("inf") and schedule.kind != SyncKind.BACKFILL:
         # The organisation's X read budget is spent: no more reads until next month.
         next_month = (limits.month_of(ctx.now) + dt.timedelta(days=32)).replace(day=1)
@@ -444,11 +449,17 @@ def account_sync(
                 schedules = sorted(asked, key=lambda s: kinds.index(s.kind))
             else:
                 schedules = schedules_due(account)
+            providers: dict[int, Provider] = {}
             for schedule in schedules:
                 if not account_lease_renew(account=account, owner=owner):
                     break  # our lease expired and another worker took the account
                 run = run_kind(
-                    account=account, schedule=schedule, owner=owner, trigger=trigger, history_days=history_days
+                    account=account,
+                    schedule=schedule,
+                    owner=owner,
+                    trigger=trigger,
+                    history_days=history_days,
+                    providers=providers,
                 )
                 runs.append(run)
                 if run.status == SyncRun.Status.NEEDS_REAUTH:
