@@ -21,6 +21,7 @@ calls would take with perfect overlap: calls * 0.150 / concurrency. One JSON lin
 import argparse
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -199,10 +200,10 @@ def _run(url: str, count: int, concurrency: int, simulator_processes: int) -> No
             close_old_connections()
 
     http.add_recorder(count_call)
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), _cpu_seconds()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         statuses = [s for run in pool.map(sync, accounts) for s in run]
-    wall = time.monotonic() - started
+    wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_before
     http.remove_recorder(count_call)
     failed = sum(1 for s in statuses if s != SyncRun.Status.OK)
     floor = calls * LATENCY_S / concurrency
@@ -224,10 +225,18 @@ def _run(url: str, count: int, concurrency: int, simulator_processes: int) -> No
                 "mean_call_ms": round(call_ms / calls, 1) if calls else None,
                 # SQL statements through Django per account (the COPYs of the fact store excepted).
                 "sql_per_account": round(statements / count, 1),
+                # CPU of this worker process (all threads) during the syncs: near wall_s, its one
+                # GIL is the ceiling; far below, the time is spent waiting (network, database).
+                "worker_cpu_s": round(cpu, 2),
             }
         ),
         flush=True,
     )
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__":
