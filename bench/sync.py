@@ -12,8 +12,9 @@ dominates: the numbers are not comparable).
 
 Concurrency: ONE worker process running a thread pool of ``--concurrency`` (32) threads, each
 syncing one account at a time; an account's calls are sequential, so at most 32 calls are in
-flight. The simulator runs in its own process with ``latency_ms=150``. The floor is the time the
-calls would take with perfect overlap: calls * 0.150 / concurrency. One JSON line:
+flight. The simulator runs as ``--simulator-processes`` (4) processes sharing one port, with
+``latency_ms=150`` (one Python process would be the bottleneck, not our sync path). The floor is
+the time the calls would take with perfect overlap: calls * 0.150 / concurrency. One JSON line:
 ``{"benchmark":"sync","accounts":…,"calls":…,"concurrency":…,"wall_s":…,"latency_floor_s":…,
 "ratio":…,"accounts_per_hour":…}`` (goal: ratio ≤ 1.3; results in docs/performance.md).
 """
