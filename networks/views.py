@@ -136,16 +136,22 @@ def _callback_message(request: HttpRequest, network: str) -> None:
         )
 
 
-@login_required
-def x_callback(request: HttpRequest) -> HttpResponse:
-    flow = _pop_flow(request, Network.X)
+def _oauth_callback(request: HttpRequest, network: str, finish) -> HttpResponse:
+    """Shared start of both OAuth callbacks: find the flow this session started, turn a refusal
+    into a message, then let ``finish`` (an ``org_view``) complete it inside the organisation."""
+    flow = _pop_flow(request, network)
     if flow is None:
         messages.error(request, _("This connection request expired or was not started here: please try again."))
         return redirect("home")
     if request.GET.get("error") or not request.GET.get("code"):
-        _callback_message(request, Network.X)
+        _callback_message(request, network)
         return redirect(_workspace_url(flow["org"], flow["workspace"]))
-    return _x_finish(request, flow["org"], flow=flow)
+    return finish(request, flow["org"], flow=flow)
+
+
+@login_required
+def x_callback(request: HttpRequest) -> HttpResponse:
+    return _oauth_callback(request, Network.X, _x_finish)
 
 
 @org_view()
@@ -170,14 +176,7 @@ def _x_finish(request: HttpRequest, *, flow: dict) -> HttpResponse:
 
 @login_required
 def facebook_callback(request: HttpRequest) -> HttpResponse:
-    flow = _pop_flow(request, Network.FACEBOOK)
-    if flow is None:
-        messages.error(request, _("This connection request expired or was not started here: please try again."))
-        return redirect("home")
-    if request.GET.get("error") or not request.GET.get("code"):
-        _callback_message(request, Network.FACEBOOK)
-        return redirect(_workspace_url(flow["org"], flow["workspace"]))
-    return _facebook_fetch(request, flow["org"], flow=flow)
+    return _oauth_callback(request, Network.FACEBOOK, _facebook_fetch)
 
 
 @org_view()
