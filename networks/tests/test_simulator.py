@@ -571,3 +571,16 @@ def test_it_serves_two_thousand_benchmark_accounts_on_every_network(sim):
     user_token = requests.post(f"{sim.url}/_sim/tokens", json={"facebook_user": "200000000000999"}, timeout=5).json()
     accounts = graph_get(sim, "/me/accounts", user_token["user_token"], limit="100").json()
     assert len(accounts["data"]) == 100 and "next" in accounts["paging"]
+
+
+def test_it_forwards_every_option_from_the_management_command(monkeypatch):
+    from django.core.management import call_command
+
+    from networks.management.commands import run_simulator
+
+    started = []
+    monkeypatch.setattr(run_simulator, "serve", started.append)  # record instead of binding a port
+    call_command("run_simulator", "--port", "8905", "--processes", "3", "--latency-ms", "150", "--running-clock")
+    (argv,) = started
+    assert {"--port=8905", "--processes=3", "--latency-ms=150", "--running-clock"} <= set(argv)
+    assert "--verbose" not in argv

@@ -25,12 +25,14 @@ class Command(BaseCommand):
             parser.add_argument(*action.option_strings, **kwargs)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        argv = [
-            f"--host={options['host']}",
-            f"--port={options['port']}",
-            f"--now={options['now']}",
-            f"--seed={options['seed']}",
-        ]
-        argv += ["--running-clock"] if options["running_clock"] else []
-        argv += ["--verbose"] if options["verbose"] else []
+        # Forward every option of the standalone parser, so a new one needs no change here.
+        argv: list[str] = []
+        for action in build_parser()._actions:
+            if action.dest == "help":
+                continue
+            value, flag = options[action.dest], action.option_strings[-1]
+            if action.const is True:
+                argv += [flag] if value else []
+            elif value is not None:
+                argv.append(f"{flag}={value}")
         serve(argv)
