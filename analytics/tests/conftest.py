@@ -6,13 +6,14 @@ import pytest
 
 from analytics.factstore import DatabaseFactStore
 from analytics.tests.factories import make_account
+from analytics.tests.matrix import matrix_objects
 from networks.models import SocialAccount
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The production hasher costs ~0.4 s for each of the four people the tenancy cast creates."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def objects(tenancy) -> dict[str, dict[str, int]]:
+    """The tenancy matrices' account, post and theme in A1, A2 and B (analytics.tests.matrix)."""
+    return matrix_objects(tenancy)
 
 
 @dataclass

@@ -7,14 +7,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from analytics.models import Post, PostTheme, Theme
-from analytics.tests.factories import make_account
-from analytics.tests.query_fixtures import at, make_post
-
-ORG, WORKSPACE, ACCOUNT, POST, THEME = "org", "workspace", "account", "post", "theme"
-KWARG = {WORKSPACE: "workspace_id", ACCOUNT: "account_id", POST: "post_id", THEME: "theme_id"}
+from analytics.tests.matrix import ACCOUNT, ORG, POST, THEME, WORKSPACE, address
 
 
 @dataclass(frozen=True)
@@ -43,26 +39,6 @@ ROUTES = [
     Route("analytics_theme_delete", THEME, {"POST": lambda ids: {}}, reads=False),
     Route("analytics_post_themes", POST, {"POST": lambda ids: {"theme": ids[THEME]}}, reads=False),
 ]
-
-
-@pytest.fixture
-def objects(tenancy):
-    """An account, a post and a theme in A1, in A2 and in B."""
-    made = {}
-    for key, workspace in (("a1", tenancy.a1), ("a2", tenancy.a2), ("b", tenancy.b1)):
-        account = make_account(workspace, external_id=f"m{key}")
-        post = make_post(account, f"p{key}", at(3), likes=1)
-        with scope(organization=workspace.organization):
-            theme = Theme.objects.create(organization=workspace.organization, workspace=workspace, name=f"T{key}")
-        made[key] = {WORKSPACE: workspace.pk, ACCOUNT: account.pk, POST: post.pk, THEME: theme.pk}
-    return made
-
-
-def address(route: Route, org_slug: str, ids: dict) -> str:
-    kwargs = {"org": org_slug}
-    if route.target != ORG:
-        kwargs[KWARG[route.target]] = ids[route.target]
-    return reverse(route.name, kwargs=kwargs)
 
 
 def call(client, method: str, url: str, route: Route, ids: dict):

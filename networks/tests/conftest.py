@@ -16,13 +16,6 @@ def replay(monkeypatch) -> Iterator[Replay]:
     yield adapter
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The production hasher (PBKDF2, a million rounds) costs ~0.4 s for each of the four people
-    the tenancy cast creates."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def networks_configured(settings):
     """Credentials set and every network at a fake host (served by ``replay``)."""
