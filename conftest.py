@@ -8,6 +8,7 @@
 Use ``tenancy`` to get them all at once, and ``login(user)`` for a logged-in test client.
 """
 
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -50,6 +51,16 @@ class Tenancy:
     a1: Workspace
     a2: Workspace
     b1: Workspace
+
+
+def pytest_configure(config):
+    # Throttling counters (login, MFA codes) live in the cache and are keyed by user id. A Redis
+    # cache outlives the test database, so a run would inherit the counters of an earlier run's
+    # user with the same id: give every run its own key space. Caches are built lazily from this
+    # dict, so changing it here, before any test touches the cache, is enough.
+    from django.conf import settings
+
+    settings.CACHES["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(autouse=True)
