@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from networks.simulator import cdn
 from networks.simulator import fields as F  # noqa: N812 — short name for a small DSL
 from networks.simulator.generator import meta
 from networks.simulator.graph_api import (
@@ -224,7 +225,7 @@ def media_node(
 ) -> dict:
     counts = meta.ig_media_metrics(media, request.now)
     shortcode = "Sim" + hashlib.sha256(media.id.encode()).hexdigest()[:8]
-    url = f"https://scontent.cdninstagram.com/v/sim/{media.id}.jpg"
+    url = cdn.media_url(request, media.id)
 
     def children(item: F.Field) -> dict | None:
         if media.media_type != "CAROUSEL_ALBUM":
@@ -251,10 +252,8 @@ def media_node(
         "caption": media.caption or None,
         "media_type": media.media_type,
         "media_product_type": media.product,
-        "media_url": url if media.media_type != "VIDEO" else f"https://scontent.cdninstagram.com/v/sim/{media.id}.mp4",
-        "thumbnail_url": f"https://scontent.cdninstagram.com/v/sim/{media.id}_thumb.jpg"
-        if media.media_type == "VIDEO"
-        else None,
+        "media_url": url if media.media_type != "VIDEO" else cdn.media_url(request, media.id, "mp4"),
+        "thumbnail_url": cdn.media_url(request, f"{media.id}_thumb") if media.media_type == "VIDEO" else None,
         "permalink": f"https://www.instagram.com/{'reel' if media.product == 'REELS' else 'p'}/{shortcode}/",
         "shortcode": shortcode,
         "timestamp": meta.graph_time(media.created),

@@ -106,7 +106,7 @@ class Simulator:
     """All the simulator's state: seed, clock, faults, tokens, rate limits, searched hashtags."""
 
     def __init__(self, *, seed: int = DEFAULT_SEED, now: datetime | None = None, running_clock: bool = False) -> None:
-        from networks.simulator import graph_api, oauth, x_api  # the routes need the Simulator type
+        from networks.simulator import cdn, graph_api, oauth, x_api  # the routes need the Simulator type
 
         self.seed = seed
         self.clock = Clock(now or parse_instant(DEFAULT_NOW), running=running_clock)
@@ -121,7 +121,7 @@ class Simulator:
         self.deleted_tweets: set[int] = set()
         self.base_url = ""
         self.router = Router()
-        for module in (oauth, x_api, graph_api):
+        for module in (oauth, x_api, graph_api, cdn):
             module.register(self.router)
 
     def reset(self) -> None:
