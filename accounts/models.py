@@ -245,6 +245,9 @@ class AuditEvent(models.Model):
         ACCOUNT_CONNECTED = "account_connected", _("Social account connected")
         ACCOUNT_DISCONNECTED = "account_disconnected", _("Social account disconnected")
         ACCOUNT_DELETED = "account_deleted", _("Social account deleted")
+        COMMENT_HIDDEN = "comment_hidden", _("Comment hidden")
+        COMMENT_UNHIDDEN = "comment_unhidden", _("Comment shown again")
+        COMMENT_DELETED = "comment_deleted", _("Comment deleted")
 
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
