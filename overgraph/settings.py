@@ -320,6 +320,9 @@ SPECTACULAR_SETTINGS = {
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 # Hour (organisation's local time) at which the daily notification digest goes out.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
+# Local directory of a Hugging Face sentiment model (3 labels) replacing the rule-based analyser
+# (analytics/text/backends.py); needs the optional transformers + torch. Empty: rules.
+SENTIMENT_MODEL_PATH = env.str("OVERGRAPH_SENTIMENT_MODEL_PATH", default="")
 
 # --- Networks (issue 3) -------------------------------------------------------------------------
 # Production defaults are the real hosts. SIMULATOR_URL (e.g. http://127.0.0.1:8900) points every

@@ -1,0 +1,114 @@
+"""analytics.text: the contract C1 API, sentiment rules, language and question detection."""
+
+import pytest
+
+from analytics.text import TextAnalysis, analyse, detect_language
+from analytics.text import sentiment as rules
+
+
+def test_it_returns_one_analysis_per_text_in_order():
+    texts = ["Merci beaucoup pour cette belle journée !", "Where can I park my car near the town hall?", ""]
+    results = analyse(texts)
+    assert len(results) == 3
+    assert all(isinstance(r, TextAnalysis) for r in results)
+    assert results[0].language == "fr"
+    assert results[0].sentiment == "positive"
+    assert results[1].language == "en"
+    assert results[1].is_question and results[1].intent == "question"
+    assert results[2] == TextAnalysis(None, "neutral", 0.0, "other", False)
+
+
+def test_it_skips_detection_when_languages_are_known():
+    [result] = analyse(["super"], languages=["FR"])
+    assert result.language == "fr"
+
+
+def test_it_rejects_languages_of_the_wrong_length():
+    with pytest.raises(ValueError, match="1 languages for 2 texts"):
+        analyse(["a", "b"], languages=["fr"])
+
+
+def test_it_is_deterministic():
+    texts = ["C'est pas ouf ce nouveau parking", "I love this park 😍"]
+    assert analyse(texts) == analyse(texts)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Bonjour, est-ce que la médiathèque est ouverte le dimanche ?", "fr"),
+        ("jsuis trop content de la nouvelle piste cyclable", "fr"),
+        ("Thanks a lot for fixing the streetlights on our street", "en"),
+        ("The swimming pool has been closed for three weeks now", "en"),
+    ],
+)
+def test_it_detects_french_and_english(text, language):
+    assert detect_language([text]) == [language]
+
+
+def test_it_does_not_guess_the_language_of_tiny_texts():
+    assert detect_language(["ok", "👍👍", "http://t.co/x @someone"]) == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("C'est trop bien !!! merci 😍", "fr", "positive"),
+        ("tro bien ce concert", "fr", "positive"),
+        ("j'aime pas du tout ce nouveau logo", "fr", "negative"),
+        ("NUUUL, encore en panne", "fr", "negative"),
+        ("c'est grave nul", "fr", "negative"),
+        ("La réunion publique a lieu jeudi à 18h", "fr", "neutral"),
+        ("This is not good at all", "en", "negative"),
+        ("Sooo happy with the new library", "en", "positive"),
+        ("The council meets on Thursday at 6pm", "en", "neutral"),
+        ("Worst service ever 😡", "en", "negative"),
+    ],
+)
+def test_it_classifies_sentiment_with_social_media_rules(text, language, expected):
+    [result] = analyse([text], languages=[language])
+    assert result.sentiment == expected
+
+
+def test_it_flips_negated_words_and_boosts_intensified_ones():
+    assert rules.score("pas bien", "fr") < 0 < rules.score("bien", "fr")
+    assert rules.score("trop bien", "fr") > rules.score("bien", "fr")
+    assert rules.score("this is GREAT", "en") > rules.score("this is great", "en") > 0
+    assert rules.score("je n'aime pas", "fr") < 0
+
+
+def test_it_weights_what_follows_but():
+    assert rules.score("The staff was nice but the wait was horrible", "en") < 0
+    assert rules.score("Un peu d'attente mais l'accueil était génial", "fr") > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("vous ouvrez a quelle heure demain", "fr", True),
+        ("Pouvez-vous me dire où déposer mes encombrants", "fr", True),
+        ("Je voudrais savoir comment inscrire mon fils au centre de loisirs", "fr", True),
+        ("mdr sérieux ?", "fr", False),
+        ("Merci pour votre réponse rapide", "fr", False),
+        ("Does anyone know when the bins are collected", "en", True),
+        ("Great concert last night!", "en", False),
+    ],
+)
+def test_it_detects_questions(text, language, expected):
+    [result] = analyse([text], languages=[language])
+    assert result.is_question is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Toujours pas de réponse depuis 3 semaines, inadmissible", "complaint"),
+        ("Bravo aux équipes pour le feu d'artifice, magnifique !", "praise"),
+        ("Le lien vers le formulaire d'inscription", "other"),
+        ("Bonjour, le marché est-il maintenu samedi ?", "question"),
+        ("Still no answer after two weeks, this is unacceptable", "complaint"),
+    ],
+)
+def test_it_classifies_intent(text, expected):
+    [result] = analyse([text])
+    assert result.intent == expected
