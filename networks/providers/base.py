@@ -114,6 +114,8 @@ class Post:
     original_metrics: PostMetrics | None = None  # for a repost: the original's counts, kept apart
     author_id: str = ""
     author_handle: str = ""
+    author_name: str = ""
+    language: str = ""  # as the network tagged it (X "lang"; "" when it gives none)
 
 
 @dataclass(frozen=True)
@@ -193,5 +195,30 @@ class Provider:
     def conversations(self, cursor: str | None = None) -> Page[Conversation]:
         raise Unsupported(f"{self.network} conversations")
 
-    def search(self, query: str, cursor: str | None = None, *, recent: bool = True) -> Page[Post]:
+    def search(
+        self, query: str, cursor: str | None = None, *, recent: bool = True, since_id: str | None = None
+    ) -> Page[Post]:
+        """Public posts matching ``query`` (X: recent search, newer than ``since_id`` when given;
+        Instagram: one hashtag's recent or top media)."""
         raise Unsupported(f"{self.network} search")
+
+    # --- Inbox writes: each returns the network's id of what it created -------------------------
+
+    def reply_comment(self, comment_id: str, text: str) -> str:
+        """Answer a comment publicly (under it, or in its thread)."""
+        raise Unsupported(f"{self.network} comment replies")
+
+    def reply_post(self, post_id: str, text: str) -> str:
+        """Answer a post that mentions the account (X: a reply; Meta has no equivalent)."""
+        raise Unsupported(f"{self.network} replies to mentions")
+
+    def send_message(self, *, recipient_id: str, text: str, human_agent: bool = False) -> str:
+        """A private message to a person who wrote to the account (``human_agent``: Meta's
+        HUMAN_AGENT tag, which stretches the 24-hour window to 7 days)."""
+        raise Unsupported(f"{self.network} private messages")
+
+    def hide_comment(self, comment_id: str, hidden: bool = True) -> None:
+        raise Unsupported(f"{self.network} hiding comments")
+
+    def delete_comment(self, comment_id: str) -> None:
+        raise Unsupported(f"{self.network} deleting comments")

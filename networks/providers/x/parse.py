@@ -134,6 +134,9 @@ def parse_tweet(tweet: dict, includes: dict | None = None) -> Post:
         original_metrics=original_metrics,
         author_id=author_id,
         author_handle=users.get(author_id, {}).get("username", ""),
+        author_name=users.get(author_id, {}).get("name", ""),
+        # X tags "und" when it cannot tell, "zxx" for no linguistic content: neither is a language.
+        language="" if tweet.get("lang") in (None, "und", "zxx", "qme", "qht") else str(tweet["lang"]),
     )
 
 

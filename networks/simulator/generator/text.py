@@ -157,6 +157,27 @@ MOVING_ELSEWHERE_FR = [
     "Les cartons envahissent le salon #Déménagement",
     "Nouvelle vie à Nantes 🏡 #Déménagement",
 ]
+# Listening (issue 6): English speakers post under the city's tags too, and some moving posts
+# mention the city's X account (the only ones X lets an app reply to).
+HASHTAG_CAPTIONS_EN = [
+    "Sunset over the Seine in Boulogne-Billancourt 🌅 #{tag}",
+    "Sunday walk in the park #{tag} #InstaBoulogne",
+    "Best croissant in town ☕ #{tag}",
+    "Lovely light on the Île Seguin today #{tag}",
+]
+MOVING_CAPTIONS_EN = [
+    "Just moved to Boulogne-Billancourt! Any tips for newcomers? #Déménagement",
+    "Moving day: boxes everywhere, new flat in Boulogne 📦 #Déménagement #Boulogne",
+    "We got the keys to our place in Boulogne 🔑 #Déménagement",
+]
+MOVING_MENTIONS_FR = [
+    "On emménage à Boulogne-Billancourt samedi 📦 des conseils pour les nouveaux habitants @{account} ? #Déménagement",
+    "Déménagement à Boulogne terminé 🎉 comment s'inscrire à la crèche @{account} ? #Déménagement",
+    "Nouveaux Boulonnais depuis hier 🏡 merci pour l'accueil @{account} #Déménagement #Boulogne",
+]
+MOVING_MENTIONS_EN = [
+    "Just moved to Boulogne-Billancourt 📦 where do newcomers register @{account}? #Déménagement",
+]
 GENERIC_CAPTIONS_EN = [
     "Weekend vibes #{tag}",
     "Golden hour 🌇 #{tag}",
@@ -210,3 +231,19 @@ def hashtag_caption(rng: random.Random, tag: str) -> str:
         label = {"boulbi": "Boulbi", "instaboulogne": "InstaBoulogne", "boulognebillancourt": "BoulogneBillancourt"}
         return rng.choice(HASHTAG_CAPTIONS_FR).format(tag=label.get(tag, "Boulogne"))
     return rng.choice(GENERIC_CAPTIONS_EN).format(tag=tag)
+
+
+def listening_caption(rng: random.Random, tag: str, language: str, account: str) -> str:
+    """A public post under one of the city's tags, in ``language``; some moving posts mention
+    ``account`` (the city's X handle)."""
+    if tag == "déménagement":
+        if rng.random() < 0.12:
+            pool = MOVING_MENTIONS_FR if language == "fr" else MOVING_MENTIONS_EN
+            return rng.choice(pool).format(account=account)
+        if language == "en":
+            return rng.choice(MOVING_CAPTIONS_EN)
+        return hashtag_caption(rng, tag)
+    if language == "en" and tag in {"boulogne", "boulognebillancourt", "boulbi", "instaboulogne"}:
+        label = {"boulbi": "Boulbi", "instaboulogne": "InstaBoulogne", "boulognebillancourt": "BoulogneBillancourt"}
+        return rng.choice(HASHTAG_CAPTIONS_EN).format(tag=label.get(tag, "Boulogne"))
+    return hashtag_caption(rng, tag)

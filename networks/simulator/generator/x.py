@@ -23,11 +23,12 @@ from networks.simulator.generator.base import (
     posting_time,
     stream,
 )
-from networks.simulator.world import HISTORY_START, Persona, persona_by_index
+from networks.simulator.world import BOULOGNE, HISTORY_START, Persona, persona_by_index
 
 TWITTER_EPOCH_MS = 1288834974657
 OWN, MENTION, PARTNER, LISTENING = 0, 1, 2, 3
-LISTENING_TAGS = ("Boulogne", "BoulogneBillancourt", "Boulbi", "Déménagement")
+LISTENING_TAGS = ("Boulogne", "BoulogneBillancourt", "Boulbi", "Déménagement", "InstaBoulogne")
+LISTENING_ENGLISH_SHARE = 0.2  # tourists and expats post under the city's tags too
 UTC_OFFSET = {"fr": 1, "en": 0}
 
 PARTNERS = {
@@ -253,12 +254,13 @@ def own_day(seed: int, persona: Persona, day: date) -> tuple[XTweet, ...]:
 def listening_day(seed: int, day: date) -> tuple[XTweet, ...]:
     rng = stream(seed, "x", "listening", day.toordinal())
     tweets = []
-    for index in range(min(poisson(rng, 14), MAX_PER_DAY)):
+    for index in range(min(poisson(rng, 20), MAX_PER_DAY)):
         tag = rng.choice(LISTENING_TAGS)
-        name, handle = text.person(rng, "fr")
+        language = "en" if rng.random() < LISTENING_ENGLISH_SHARE else "fr"
+        name, handle = text.person(rng, language)
         author = XUser(str(1400000000000000000 + rng.randrange(10**15)), name, handle)
         created = posting_time(rng, day, 1)
-        body = text.hashtag_caption(rng, tag.lower())
+        body = text.listening_caption(rng, tag.lower(), language, BOULOGNE.x_username or "")
         if f"#{tag}".lower() not in body.lower():
             body += f" #{tag}"
         tweets.append(
@@ -268,7 +270,7 @@ def listening_day(seed: int, day: date) -> tuple[XTweet, ...]:
                 author,
                 body,
                 "original",
-                "fr",
+                language,
                 _metrics(rng, 400, 1.0, "original"),
             )
         )

@@ -1,0 +1,12 @@
+import pytest
+
+from listening.tests.factories import ig_account, x_account
+
+
+@pytest.fixture
+def city(tenancy, simulated_networks):
+    """Workspace A1 with the city's X and Instagram accounts on the simulator."""
+    return {
+        "x": x_account(tenancy.a1, simulated_networks),
+        "instagram": ig_account(tenancy.a1, simulated_networks),
+    }
