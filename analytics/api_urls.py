@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import api
+from analytics import api, api_spikes
 
 ORG = "organizations/<slug:org>/"
 
@@ -9,6 +9,11 @@ urlpatterns = [
         f"{ORG}workspaces/<int:workspace_id>/accounts/",
         api.WorkspaceAccountList.as_view(),
         name="api_workspace_accounts",
+    ),
+    path(
+        f"{ORG}workspaces/<int:workspace_id>/spike-alerts/",
+        api_spikes.WorkspaceSpikeAlerts.as_view(),
+        name="api_workspace_spike_alerts",
     ),
     path(f"{ORG}accounts/<int:account_id>/daily/", api.AccountDailyMetrics.as_view(), name="api_account_daily"),
     path(f"{ORG}accounts/<int:account_id>/best-times/", api.AccountBestTimes.as_view(), name="api_account_best_times"),

@@ -147,7 +147,16 @@ class PostMetricsSnapshot(PostCounters):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="snapshots", db_index=False)
+    # No database constraint on the post either (its check at commit was a third of ingest's time,
+    # the one cost a plain COPY does not pay: docs/performance.md "Ingest"). "A snapshot never
+    # outlives its post" is kept by a locking protocol instead (analytics/services/ingest.py):
+    # the writes of snapshots lock their posts (FOR NO KEY UPDATE) before reading their ids, and
+    # deletions lock the posts before deleting what references them, so the two serialise; Django
+    # still cascades a post's deletion here, and snapshots_orphaned_delete sweeps what a deletion
+    # outside that protocol (a raw SQL delete) would leave.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="snapshots", db_index=False, db_constraint=False
+    )
     captured_at = models.DateTimeField(_("read at"), default=timezone.now)
 
     objects = ScopedManager(organization="organization")
@@ -295,3 +304,65 @@ class PostTheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} · {self.theme_id} ({self.source})"
+
+
+# --- Spike and crisis alerts (analytics/spikes.py) ----------------------------------------------
+
+
+class SpikeSensitivity(models.TextChoices):
+    LOW = "low", _("Low (fewer alerts)")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High (more alerts)")
+
+
+class SpikeSettings(models.Model):
+    """A workspace's alert sensitivity (no row: medium)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    workspace = models.OneToOneField("accounts.Workspace", on_delete=models.CASCADE, related_name="spike_settings")
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=10, choices=SpikeSensitivity.choices, default=SpikeSensitivity.MEDIUM
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("spike alert settings")
+        verbose_name_plural = _("spike alert settings")
+
+    def __str__(self) -> str:
+        return f"{self.workspace_id}: {self.sensitivity}"
+
+
+class SpikeAlert(models.Model):
+    """A day on which a registered daily series (messages received, negative share, listening hits)
+    left its seasonal baseline, with what drove it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+", db_index=False)
+    source_key = models.CharField(_("series"), max_length=80)
+    day = models.DateField(_("day"))
+    observed = models.FloatField(_("observed"))
+    expected = models.FloatField(_("expected"))
+    spread = models.FloatField(_("usual spread"))
+    score = models.FloatField(_("deviation score"))
+    sensitivity = models.CharField(_("sensitivity"), max_length=10, choices=SpikeSensitivity.choices)
+    drivers = models.JSONField(_("drivers"), default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedManager(organization="organization")
+
+    class Meta:
+        verbose_name = _("spike alert")
+        verbose_name_plural = _("spike alerts")
+        ordering = ["-day", "source_key"]
+        # One alert per series and day: the periodic task is idempotent (ON CONFLICT DO NOTHING).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "workspace", "source_key", "day"], name="spike_alert_natural_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_key} {self.day}: {self.observed:g} (expected {self.expected:g})"

@@ -27,3 +27,31 @@ def themes_apply_recent() -> int:
         with scope(organization=organization):
             added += themes_apply(organization=organization, seen_since=since)
     return added
+
+
+@shared_task(acks_late=True)
+def spikes_detect_dispatch() -> int:
+    """Check yesterday (each organisation's local day) on every registered series. Beat runs it
+    hourly; an organisation is checked during its local hours 1-6 (six chances a day if a worker is
+    down, and alerts are idempotent), not every hour."""
+    import zoneinfo
+
+    now = timezone.now()
+    due = [
+        pk
+        for pk, time_zone in Organization.objects.values_list("pk", "time_zone")
+        if 1 <= now.astimezone(zoneinfo.ZoneInfo(time_zone)).hour <= 6
+    ]
+    for organization_id in due:
+        spikes_detect_organization_task.delay(organization_id)
+    return len(due)
+
+
+@shared_task(acks_late=True)
+def spikes_detect_organization_task(organization_id: int) -> int:
+    from analytics.services.spikes import spikes_detect_organization
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    return spikes_detect_organization(organization=organization)

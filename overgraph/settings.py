@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
     # Theme rules label the posts synced since the last run (analytics/tasks.py).
     "analytics-themes-apply": {"task": "analytics.tasks.themes_apply_recent", "schedule": 600.0},
+    # Spike alerts on yesterday's registered daily series (analytics/spikes.py); idempotent.
+    "analytics-spikes-detect": {"task": "analytics.tasks.spikes_detect_dispatch", "schedule": 3600.0},
 }
 
 # --- Authentication (django-allauth) ------------------------------------------------------------

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from analytics.models import Theme
+from analytics.models import SpikeSettings, Theme
 from analytics.tests.matrix import ACCOUNT, ORG, POST, THEME, WORKSPACE, address
 
 
@@ -33,6 +33,7 @@ ROUTES = [
     Route("api_overview", ORG),
     Route("api_theme_list", ORG, {"POST": {"name": "Sport", "hashtags": ["sport"]}}),
     Route("api_theme_detail", THEME, {"PATCH": {"name": "Sports"}, "DELETE": {}}),
+    Route("api_workspace_spike_alerts", WORKSPACE, {"PATCH": {"sensitivity": "high"}}),
 ]
 
 
@@ -44,7 +45,10 @@ def call(client, method: str, url: str, body: dict | None = None):
 
 def themes_state() -> list:
     with scopes_disabled():
-        return sorted(Theme.objects.values_list("pk", "name"))
+        return [
+            sorted(Theme.objects.values_list("pk", "name")),
+            sorted(SpikeSettings.objects.values_list("workspace_id", "sensitivity")),
+        ]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=str)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from analytics.models import Post, PostTheme, Theme
+from analytics.models import Post, PostTheme, SpikeSettings, Theme
 from analytics.tests.matrix import ACCOUNT, ORG, POST, THEME, WORKSPACE, address
 
 
@@ -38,6 +38,7 @@ ROUTES = [
     Route("analytics_theme_edit", THEME, {"POST": lambda ids: {"name": "Sports", "color": "#047857"}}),
     Route("analytics_theme_delete", THEME, {"POST": lambda ids: {}}, reads=False),
     Route("analytics_post_themes", POST, {"POST": lambda ids: {"theme": ids[THEME]}}, reads=False),
+    Route("analytics_spikes", WORKSPACE, {"POST": lambda ids: {"sensitivity": "high"}}),
 ]
 
 
@@ -53,6 +54,7 @@ def tenant_state() -> tuple:
             sorted(Theme.objects.values_list("pk", "name", "color")),
             sorted(PostTheme.objects.values_list("post_id", "theme_id")),
             Post.objects.count(),
+            sorted(SpikeSettings.objects.values_list("workspace_id", "sensitivity")),
         )
 
 
