@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "networks",
     "analytics",
     "listening",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,9 @@ CELERY_BEAT_SCHEDULE = {
     "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
     # Theme rules label the posts synced since the last run (analytics/tasks.py).
     "analytics-themes-apply": {"task": "analytics.tasks.themes_apply_recent", "schedule": 600.0},
+    # Scheduled reports due are claimed and sent; expired data exports are deleted (reports/tasks.py).
+    "reports-schedules-dispatch": {"task": "reports.tasks.schedules_dispatch_task", "schedule": 300.0},
+    "reports-exports-purge": {"task": "reports.tasks.exports_purge_task", "schedule": 3600.0},
     # Spike alerts on yesterday's registered daily series (analytics/spikes.py); idempotent.
     "analytics-spikes-detect": {"task": "analytics.tasks.spikes_detect_dispatch", "schedule": 3600.0},
 }
@@ -323,6 +327,16 @@ SPECTACULAR_SETTINGS = {
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 # Hour (organisation's local time) at which the daily notification digest goes out.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=8)
+
+# --- Reports (reports/) ---------------------------------------------------------------------------
+# How long a full data export stays downloadable before its file is deleted.
+REPORTS_EXPORT_TTL_HOURS = env.int("REPORTS_EXPORT_TTL_HOURS", default=72)
+# Default lifetime of a report's share link (scheduled emails carry one).
+REPORTS_SHARE_TTL_DAYS = env.int("REPORTS_SHARE_TTL_DAYS", default=30)
+# Largest logo accepted on the branding page (PNG or JPEG).
+REPORTS_LOGO_MAX_BYTES = env.int("REPORTS_LOGO_MAX_BYTES", default=512 * 1024)
+# Attempts after the first before a scheduled report is declared failed and the owners are told.
+REPORTS_DELIVERY_RETRIES = env.int("REPORTS_DELIVERY_RETRIES", default=3)
 # Local directory of a Hugging Face sentiment model (3 labels) replacing the rule-based analyser
 # (analytics/text/backends.py); needs the optional transformers + torch. Empty: rules.
 SENTIMENT_MODEL_PATH = env.str("OVERGRAPH_SENTIMENT_MODEL_PATH", default="")

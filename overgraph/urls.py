@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("networks.urls")),
     path("", include("analytics.urls")),
+    path("", include("reports.urls")),
 ]

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = "Reports"
+
+    def ready(self) -> None:
+        # The tables and sections this app knows itself (analytics' and networks' facts, the
+        # analytics sections of a report); inbox, listening and campaigns add theirs in their own
+        # ready() through reports.exports.register_export_table and reports.sections.register_section.
+        from reports import builtin
+
+        builtin.register()

@@ -1,0 +1,109 @@
+"""The PDF report: built through the task's service with real charts (kaleido + Chromium, one
+browser for the session), its text extracted with pdftotext, key numbers equal to the analytics
+query layer's (the dashboard's), and the web page showing the same document."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+from django_scopes import scope
+
+from analytics.queries import OverviewQuery
+from analytics.queries.params import Filters, Period
+from analytics.templatetags.analytics import metric, percent
+from analytics.tests.query_fixtures import membership
+from reports.tests.conftest import PERIOD_END, PERIOD_START, build_report
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext missing: apt-get install poppler-utils")
+
+
+def spaces(text: str) -> str:
+    """Thousands separators (no-break spaces in French) read back as plain spaces."""
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def pdf_text(report) -> str:
+    return spaces(
+        subprocess.run(["pdftotext", "-layout", report.pdf.path, "-"], check=True, capture_output=True, text=True).stdout
+    )
+
+
+def overview(tenancy):
+    with scope(organization=tenancy.org_a):
+        return OverviewQuery(
+            tenancy.org_a,
+            membership=membership(tenancy.alice, tenancy.org_a),
+            period=Period(PERIOD_START, PERIOD_END),
+            filters=Filters(workspace_id=tenancy.a1.pk),
+        ).run()
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_it_prints_the_dashboards_numbers(tenancy, facts, chart_server, media):
+    report = build_report(tenancy, language="en")
+    assert report.status == "done", report.error
+    assert report.chart_renderer in ("kaleido", "matplotlib")
+    text = pdf_text(report)
+    result = overview(tenancy)
+    with translation.override("en"):
+        expected = {
+            "audience": spaces(str(metric(result.total.audience.current))),
+            "engagements": str(metric(result.total.engagements.current)),
+            "views": str(metric(result.total.views.current)),
+            "rate": str(percent(result.total.engagement_rate.current)),
+            "previous engagements": str(metric(result.total.engagements.previous)),
+        }
+    # Hand-counted: X 2,250 + Instagram 840 followers; engagements 160 + 41 (X) + 337 (Instagram).
+    assert result.total.audience.current == 3090
+    assert result.total.engagements.current == 538
+    for name, value in expected.items():
+        assert value in text, f"{name} {value} missing from the PDF"
+    assert "Executive summary" in text and "Definitions" in text
+    assert "Instagram" in text and "Marché de Noël" in text
+    # Other workspaces and tenants never leak into the report.
+    assert "7,777" not in text and "8,888" not in text
+    # Sections no app provides yet say so instead of showing a zero.
+    assert text.count("Not available for this workspace and period.") >= 4
+    assert report.pdf_pages >= 5
+
+
+def test_it_writes_french(tenancy, facts, chart_server, media):
+    report = build_report(tenancy, language="fr", sections=["summary", "definitions"], comparison="none")
+    text = pdf_text(report)
+    with translation.override("fr"):
+        audience = spaces(str(metric(overview(tenancy).total.audience.current)))
+    assert audience in text  # "3 090" with the French separator
+    assert "Previous period" not in text
+
+
+def test_it_shows_the_same_document_on_the_web(tenancy, facts, chart_server, media, login):
+    report = build_report(tenancy, language="en", sections=["summary", "top_posts"])
+    url = reverse("reports_detail", kwargs={"org": tenancy.org_a.slug, "workspace_id": tenancy.a1.pk, "report_id": report.pk})
+    page = login(tenancy.bob).get(url).content.decode()
+    assert report.html in page
+    assert "538" in page
+    response = login(tenancy.dana).get(url + "pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_it_renders_a_page_to_png(tenancy, facts, chart_server, media, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm missing: apt-get install poppler-utils")
+    report = build_report(tenancy, language="en", sections=["summary"])
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "2", "-l", "2", report.pdf.path, str(tmp_path / "page")], check=True)
+    pngs = list(tmp_path.glob("page*.png"))
+    assert pngs and pngs[0].stat().st_size > 5000
+
+
+def test_it_falls_back_to_matplotlib(tenancy, facts, media, monkeypatch):
+    monkeypatch.setenv("REPORTS_CHART_RENDERER", "matplotlib")
+    report = build_report(tenancy, language="en", sections=["audience", "best_times"])
+    assert report.status == "done"
+    assert report.chart_renderer == "matplotlib"
+    assert "data:image/png;base64," in report.html
