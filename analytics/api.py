@@ -58,11 +58,18 @@ ERRORS = {
 }
 
 
+# Ids and counts are 64-bit in the database: a larger number is an error, not an overflow (500).
+INT64 = range(-(2**63), 2**63)
+
+
 def _ints(request, name: str) -> tuple[int, ...]:
     try:
-        return tuple(int(v) for v in request.query_params.getlist(name) if v != "")
+        values = tuple(int(v) for v in request.query_params.getlist(name) if v != "")
     except ValueError:
         raise ValidationError({name: _("Must be a whole number.")}) from None
+    if any(v not in INT64 for v in values):
+        raise ValidationError({name: _("Must be a whole number.")})
+    return values
 
 
 def _int(request, name: str, default: int) -> int:
@@ -243,6 +250,15 @@ class ThemeSerializer(serializers.ModelSerializer):
         model = Theme
         fields = ["id", "name", "color", "workspace", "hashtags", "words"]
         read_only_fields = ["id"]
+
+    def validate_name(self, name: str) -> str:
+        # The same rule as the theme form: a clear 400, not the unique constraint's 500.
+        others = Theme.objects.filter(organization=self.context["view"].organization, name__iexact=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("A theme with this name exists already."))
+        return name
 
     def validate_workspace(self, workspace):
         if workspace is not None:

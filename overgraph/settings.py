@@ -321,6 +321,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The errors every endpoint can answer (401/403/404/400), documented once (overgraph/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "overgraph.openapi.add_error_responses",
+    ],
 }
 
 # --- Product settings ---------------------------------------------------------------------------

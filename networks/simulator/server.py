@@ -281,6 +281,11 @@ def _graph_throttle(code: int, node: str) -> Reply:
     return Reply(status, {"error": {**error, "fbtrace_id": "SimTraceStorm"}}, headers)
 
 
+CREDENTIAL_IN_QUERY = re.compile(
+    r"\b(access_token|appsecret_proof|client_secret|refresh_token|code|input_token|fb_exchange_token)=[^&\s\"]+"
+)
+
+
 class SimulatorHandler(BaseHTTPRequestHandler):
     server: SimulatorServer
     protocol_version = "HTTP/1.1"  # keep-alive: a sync run makes thousands of calls
@@ -288,7 +293,10 @@ class SimulatorHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s " + format, self.address_string(), *args)
+        # The request line carries Graph API credentials in its query (access_token=…): the
+        # simulator's log is the demo's log too, and no token may be written there.
+        line = CREDENTIAL_IN_QUERY.sub(r"\1=[redacted]", format % args)
+        logger.debug("%s %s", self.address_string(), line)
 
     def do_GET(self) -> None:
         self._handle("GET")
