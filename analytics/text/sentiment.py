@@ -17,16 +17,18 @@ nothing else is fitted).
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from analytics.text import lexicons
 
 # Neutral band per language: compound >= positive → positive, <= negative → negative.
 THRESHOLDS: dict[str | None, tuple[float, float]] = {
-    "fr": (-0.05, 0.3),
-    "en": (-0.05, 0.3),
+    "fr": (-0.05, 0.25),
+    "en": (-0.1, 0.4),
     None: (-0.05, 0.3),
 }
 
@@ -251,51 +253,74 @@ EMOTICONS: dict[str, float] = {
     "</3": -2.6,
 }
 
-_EMOTICON_RE = "|".join(re.escape(e) for e in sorted(EMOTICONS, key=len, reverse=True))
-_TOKEN = re.compile(
-    r"https?://\S+|www\.\S+|@\w+"  # links and mentions: skipped
-    r"|(?P<emo>" + _EMOTICON_RE + r")"
-    r"|(?P<word>[#]?[^\W\d_](?:[^\W_]|['\u2019\-](?=[^\W\d_]))*)"
-    r"|(?P<bang>!+)|(?P<q>\?+)"
-    r"|(?P<sym>[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2764]\uFE0F?(?:\u200d[\u2640\u2642]\uFE0F?)?)",
-    re.IGNORECASE | re.UNICODE,
-)
+# Links and mentions are skipped; words keep inner apostrophes and hyphens ("aujourd'hui", "peut-être").
+_SKIP = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_WORDS = re.compile(r"#?[^\W\d_](?:[^\W_]|['\u2019\-](?=[^\W\d_]))*", re.UNICODE)
+# Emoticons: punctuation faces anywhere ("super:)"), letter ones as words ("xD"), and ":p"/":s"/":d"
+# only when no letter follows (so "Horaires:samedi" is no ":s").
+_EMOTICON_FINDER = re.compile(r"\bxd\b|</3|<3|\^_?\^|-_-|>:\(|:'\(|[:;]-?[()/|]|[:;]-?[dps](?![a-z])", re.IGNORECASE)
+_EMOTICON_CHARS = frozenset(":;<^-xX")
+_SYMBOL = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B50\u2764]\uFE0F?(?:\u200d[\u2640\u2642]\uFE0F?)?")
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
 _ELISION = re.compile(r"^(?P<head>[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019](?P<tail>.+)$")
 
 
-def _expand(raw: str) -> tuple[list[str], float]:
-    """Normalise one raw word to lexicon forms; returns (words, emphasis)."""
+_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
+
+
+@lru_cache(maxsize=100_000)
+def _expand(raw: str) -> tuple[tuple[str, ...], float, bool]:
+    """Normalise one raw word to lexicon forms; returns (words, emphasis, elongated). Cached: social-media
+    vocabulary is small and repetitive, this is most of the work."""
     emphasis = 1.0
+    if raw.startswith("#"):
+        # "#RéchauffementClimatique" → "réchauffement climatique"
+        parts = _CAMEL.split(raw[1:])
+        if len(parts) > 1:
+            words: list[str] = []
+            for part in parts:
+                words.extend(_expand(part)[0])
+            return tuple(words), emphasis, False
     word = raw.lstrip("#")
     if len(word) >= 3 and word.isupper():
         emphasis *= 1.25
     low = word.lower().replace("\u2019", "'")
-    if _ELONGATION.search(low):
+    elongated = bool(_ELONGATION.search(low))
+    if elongated:
         emphasis *= 1.2
         low = _ELONGATION.sub(r"\1\1", low)
     if low in SPELLINGS:
-        return list(SPELLINGS[low]), emphasis
+        return SPELLINGS[low], emphasis, False
     match = _ELISION.match(low)
     if match:
-        return [match["head"], match["tail"]], emphasis
+        return (match["head"], match["tail"]), emphasis, elongated
     if low.endswith("n't"):
-        return [low[:-3], "n't"], emphasis
-    return [low], emphasis
+        return (low[:-3], "n't"), emphasis, False
+    return (low,), emphasis, elongated
 
 
-def _lookup(word: str, lexicon: dict[str, float]) -> float:
+@lru_cache(maxsize=200_000)
+def _lookup(word: str, language: str | None, elongated: bool = False) -> float:
+    lexicon = _lexicon_for(language)
     value = lexicon.get(word)
     if value is not None:
         return value
-    # "nuul" after collapsing "nuuuul" to two letters: try one.
-    single = _ELONGATION_TWO.sub(r"\1", word)
-    if single != word:
-        value = lexicon.get(single)
-        if value is not None:
-            return value
-    plain = lexicons.strip_accents(word)
-    return lexicon.get(plain, 0.0) if plain != word else 0.0
+    candidates = [lexicons.strip_accents(word)]
+    if elongated:  # "nuuuul" became "nuul": try "nul" (never for "poissons", which is no "poisons")
+        candidates.append(_ELONGATION_TWO.sub(r"\1", word))
+    if language != "en" and len(word) > 4:
+        # French inflections the lexicon lacks: plural, feminine ("engagées" → "engagé").
+        for suffix in ("es", "s", "x", "e"):
+            if word.endswith(suffix):
+                candidates.append(word[: -len(suffix)])
+    if language != "fr" and len(word) > 4 and word.endswith("s"):
+        candidates.append(word[:-1])
+    for candidate in candidates:
+        if candidate != word:
+            value = lexicon.get(candidate)
+            if value is not None:
+                return value
+    return 0.0
 
 
 _ELONGATION_TWO = re.compile(r"([^\W\d_])\1", re.UNICODE)
@@ -313,61 +338,79 @@ def _lexicon_for(language: str | None) -> dict[str, float]:
 class _Parsed:
     words: list[str]
     emphases: list[float]
+    elongated: list[bool]
     symbols: float  # summed valence of emoji and emoticons
     bangs: int
     questions: int
 
 
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def _unescape(text: str) -> str:
+    """Texts copied from APIs or exports sometimes keep literal "\\u2019" escapes and HTML entities."""
+    if "\\u" in text:
+        text = _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
 def _parse(text: str) -> _Parsed:
-    parsed = _Parsed([], [], 0.0, 0, 0)
+    text = _unescape(text)
+    if "http" in text or "www." in text or "@" in text:
+        text = _SKIP.sub(" ", text)
+    parsed = _Parsed([], [], [], 0.0, text.count("!"), text.count("?"))
     all_caps = text.isupper()  # a whole message in capitals emphasises nothing in particular
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word":
-            expanded, emphasis = _expand(match.group())
-            for w in expanded:
-                parsed.words.append(w)
-                parsed.emphases.append(1.0 if all_caps else emphasis)
-        elif kind == "emo":
-            parsed.symbols += EMOTICONS.get(match.group().lower(), 0.0)
-        elif kind == "sym":
-            parsed.symbols += EMOJI.get(match.group(), EMOJI.get(match.group()[0], 0.0))
-        elif kind == "bang":
-            parsed.bangs += len(match.group())
-        elif kind == "q":
-            parsed.questions += len(match.group())
+    words, emphases, elongations = parsed.words, parsed.emphases, parsed.elongated
+    for raw in _WORDS.findall(text):
+        expanded, emphasis, elongated = _expand(raw)
+        if all_caps:
+            emphasis = 1.0
+        for w in expanded:
+            words.append(w)
+            emphases.append(emphasis)
+            elongations.append(elongated)
+    if not text.isascii():
+        for symbol in _SYMBOL.findall(text):
+            parsed.symbols += EMOJI.get(symbol, EMOJI.get(symbol[0], 0.0))
+    if not _EMOTICON_CHARS.isdisjoint(text):
+        for emoticon in _EMOTICON_FINDER.findall(text):
+            parsed.symbols += EMOTICONS.get(emoticon.lower(), 0.0)
     return parsed
 
 
-def _valence(words: list[str], i: int, lexicon: dict[str, float]) -> float:
-    w = words[i]
-    if w in NEGATORS:
-        return 0.0
-    if i + 1 < len(words):
-        # two-word expressions ("trop bien", "can't wait") count once, on their first word
-        pair = lexicon.get(f"{w} {words[i + 1]}")
-        if pair is not None:
-            return pair
-    return _lookup(w, lexicon)
+@lru_cache(maxsize=4)
+def _pair_starts(language: str | None) -> frozenset[str]:
+    return frozenset(key.split(" ", 1)[0] for key in _lexicon_for(language) if " " in key)
 
 
 def score(text: str, language: str | None) -> float:
     """Compound valence of ``text`` in -1..1."""
     lexicon = _lexicon_for(language)
+    starts = _pair_starts(language)
     parsed = _parse(text or "")
     words = parsed.words
-    contrast_at = max((i for i, w in enumerate(words) if w in CONTRAST), default=-1)
+    n = len(words)
+    contrast_at = -1
+    for i, w in enumerate(words):
+        if w in CONTRAST:
+            contrast_at = i
     total = 0.0
-    for i in range(len(words)):
-        valence = _valence(words, i, lexicon)
+    for i, w in enumerate(words):
+        if w in NEGATORS:
+            continue
+        valence = None
+        if w in starts and i + 1 < n:
+            # two-word expressions ("trop bien", "can't wait") count once, on their first word
+            valence = lexicon.get(f"{w} {words[i + 1]}")
+        if valence is None:
+            valence = _lookup(w, language, parsed.elongated[i])
         if valence == 0.0:
             continue
         valence *= parsed.emphases[i]
-        # degree adverbs in the two previous words (the farther one counts half)
-        for j in (i - 1, i - 2):
-            boost = lexicons.BOOSTERS.get(words[j]) if j >= 0 else None
-            if boost is not None:
-                valence *= boost if j == i - 1 else 1 + (boost - 1) / 2
+        if i:
+            valence *= _boost(words, i)
         if _negated(words, i):
             valence *= NEGATION_SCALAR
         if contrast_at >= 0:
@@ -379,6 +422,14 @@ def score(text: str, language: str | None) -> float:
     if total and parsed.questions and not parsed.bangs:
         total *= 0.85
     return total / math.sqrt(total * total + 15.0)
+
+
+def _boost(words: list[str], i: int) -> float:
+    """Degree adverbs in the two previous words ("trop bien", "so very good"); the farther counts half."""
+    factor = lexicons.BOOSTERS.get(words[i - 1], 1.0)
+    if i >= 2:
+        factor *= 1 + (lexicons.BOOSTERS.get(words[i - 2], 1.0) - 1) / 2
+    return factor
 
 
 def _negated(words: list[str], i: int) -> bool:
