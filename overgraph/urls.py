@@ -13,11 +13,13 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("accounts.api_urls")),
     path("api/v1/", include("analytics.api_urls")),
+    path("api/v1/", include("listening.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("api/redoc/", redoc, name="api_redoc"),
     path("", include("accounts.urls")),
     path("", include("networks.urls")),
     path("", include("analytics.urls")),
+    path("", include("listening.urls")),
     path("", include("reports.urls")),
 ]
