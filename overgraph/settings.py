@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE = {
     "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
     # Theme rules label the posts synced since the last run (analytics/tasks.py).
     "analytics-themes-apply": {"task": "analytics.tasks.themes_apply_recent", "schedule": 600.0},
+    # Listening watches due are claimed and collected; each watch's own cadence slows down as the
+    # X read budget runs out (listening/services/watches.py). Daily-digest alerts go out hourly.
+    "listening-watches-dispatch": {"task": "listening.tasks.watches_dispatch", "schedule": 120.0},
+    "listening-digests": {"task": "listening.tasks.watch_digests_dispatch", "schedule": 3600.0},
     # Scheduled reports due are claimed and sent; expired data exports are deleted (reports/tasks.py).
     "reports-schedules-dispatch": {"task": "reports.tasks.schedules_dispatch_task", "schedule": 300.0},
     "reports-exports-purge": {"task": "reports.tasks.exports_purge_task", "schedule": 3600.0},
