@@ -105,6 +105,7 @@ test: messages
 # Every bench/*.py is a standalone script. Files starting with `_` are its helper modules and
 # locustfiles are run by a bench script through locust (in its own process), so neither runs here.
 bench: deps
+	@$(BIN)/pip install --disable-pip-version-check -q -r requirements-bench.txt
 	@shopt -s nullglob; ran=0; \
 	for script in bench/*.py; do \
 		name=$$(basename $$script); \
