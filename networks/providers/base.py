@@ -201,3 +201,24 @@ class Provider:
         """Public posts matching ``query`` (X: recent search, newer than ``since_id`` when given;
         Instagram: one hashtag's recent or top media)."""
         raise Unsupported(f"{self.network} search")
+
+    # --- Inbox writes: each returns the network's id of what it created -------------------------
+
+    def reply_comment(self, comment_id: str, text: str) -> str:
+        """Answer a comment publicly (under it, or in its thread)."""
+        raise Unsupported(f"{self.network} comment replies")
+
+    def reply_post(self, post_id: str, text: str) -> str:
+        """Answer a post that mentions the account (X: a reply; Meta has no equivalent)."""
+        raise Unsupported(f"{self.network} replies to mentions")
+
+    def send_message(self, *, recipient_id: str, text: str, human_agent: bool = False) -> str:
+        """A private message to a person who wrote to the account (``human_agent``: Meta's
+        HUMAN_AGENT tag, which stretches the 24-hour window to 7 days)."""
+        raise Unsupported(f"{self.network} private messages")
+
+    def hide_comment(self, comment_id: str, hidden: bool = True) -> None:
+        raise Unsupported(f"{self.network} hiding comments")
+
+    def delete_comment(self, comment_id: str) -> None:
+        raise Unsupported(f"{self.network} deleting comments")

@@ -491,8 +491,10 @@ def comment_node(comment: meta.Comment, replies: int, requested: list[F.Field] |
 
 
 def post_comments(request: Request, post: meta.FbPost) -> Reply:
+    from networks.simulator import inbox  # the inbox's writes show in the listing
     now = request.now
     visible = [c for c in meta.fb_comments(post) if c.created <= now]
+    visible = inbox.with_writes(request, visible, {c.id for c in visible if not c.parent_id})
     replies: dict[str, int] = {}
     for comment in visible:
         if comment.parent_id:
@@ -504,6 +506,7 @@ def post_comments(request: Request, post: meta.FbPost) -> Reply:
     requested = F.parse(request.arg("fields"))
     picked, paging = page_of(request, iter(visible), lambda c: c.id)
     data = [comment_node(c, replies.get(c.id, 0), requested, post) for c in picked]
+    inbox.mark_hidden(request, data, "is_hidden")
     body: dict = {"data": data, "paging": paging}
     if request.arg("summary"):
         body["summary"] = {"order": "chronological", "total_count": len(visible), "can_comment": True}
@@ -511,6 +514,7 @@ def post_comments(request: Request, post: meta.FbPost) -> Reply:
 
 
 def conversations(request: Request, persona: Persona) -> Reply:
+    from networks.simulator import inbox  # messages the inbox sent show in their thread
     now, seed = request.now, request.sim.seed
     requested = F.parse(request.arg("fields"))
     page_party = {"name": persona.name, "email": f"{persona.fb_page_id}@facebook.com", "id": persona.fb_page_id}
@@ -526,7 +530,7 @@ def conversations(request: Request, persona: Persona) -> Reply:
         return {"name": message.author_name, "email": f"{message.author_id}@facebook.com", "id": message.author_id}
 
     def thread_node(thread: meta.Thread) -> dict:
-        visible = [m for m in thread.messages if m.created <= now]
+        visible = inbox.with_writes(request, [m for m in thread.messages if m.created <= now], {thread.id})
         user = {"name": thread.user_name, "email": f"{thread.user_id}@facebook.com", "id": thread.user_id}
 
         def messages(item: F.Field) -> dict:

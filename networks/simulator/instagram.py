@@ -314,6 +314,7 @@ def recently_searched(request: Request, persona: Persona) -> Reply:
 
 
 def user_edge(request: Request, caller: Caller, persona: Persona, edge: str | None) -> Reply:
+    from networks.simulator import inbox  # Instagram Direct threads live with the inbox's writes
     handlers = {
         None: lambda: Reply(200, user_node(request, persona)),
         "insights": lambda: account_insights(request, persona),
@@ -321,6 +322,7 @@ def user_edge(request: Request, caller: Caller, persona: Persona, edge: str | No
         "stories": lambda: user_media(request, persona, stories=True),
         "tags": lambda: tags(request, persona),
         "recently_searched_hashtags": lambda: recently_searched(request, persona),
+        "conversations": lambda: inbox.instagram_conversations(request, persona),
     }
     handler = handlers.get(edge)
     if handler is None:
@@ -396,8 +398,10 @@ def comment_node(
 
 
 def media_comments(request: Request, media: meta.IgMedia) -> Reply:
+    from networks.simulator import inbox  # the inbox's writes show in the listing
     now = request.now
     visible = [c for c in meta.ig_comments(media) if c.created <= now]
+    visible = inbox.with_writes(request, visible, {c.id for c in visible if not c.parent_id})
     replies: dict[str, list[meta.Comment]] = {}
     for comment in visible:
         if comment.parent_id:
@@ -405,9 +409,9 @@ def media_comments(request: Request, media: meta.IgMedia) -> Reply:
     top = sorted((c for c in visible if not c.parent_id), key=lambda c: c.created, reverse=True)
     requested = F.parse(request.arg("fields"))
     picked, paging = page_of(request, iter(top), lambda c: c.id, maximum=50, before=False)
-    return Reply(
-        200, {"data": [comment_node(c, requested, replies.get(c.id, []), media) for c in picked], "paging": paging}
-    )
+    data = [comment_node(c, requested, replies.get(c.id, []), media) for c in picked]
+    inbox.mark_hidden(request, data, "hidden")
+    return Reply(200, {"data": data, "paging": paging})
 
 
 def media_edge(request: Request, media: meta.IgMedia, edge: str | None) -> Reply:

@@ -123,6 +123,11 @@ class Simulator:
         self.router = Router()
         for module in (oauth, x_api, graph_api, cdn):
             module.register(self.router)
+        # The inbox's writes (replies, messages, hidden and deleted comments), kept until a reset.
+        from networks.simulator import inbox
+
+        self.inbox = inbox.InboxWrites()
+        inbox.register(self.router)
 
     def reset(self) -> None:
         self.faults.reset()
@@ -131,6 +136,7 @@ class Simulator:
         with self.hashtag_lock:
             self.hashtag_searches.clear()
         self.deleted_tweets = set()
+        self.inbox.reset()
 
 
 def json_error(status: int, payload: dict, headers: dict[str, str] | None = None) -> HttpError:
@@ -306,6 +312,9 @@ class SimulatorHandler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:
         self._handle("DELETE")
+
+    def do_PUT(self) -> None:  # X: PUT /2/tweets/:id/hidden
+        self._handle("PUT")
 
     def _handle(self, method: str) -> None:
         sim = self.server.sim

@@ -38,6 +38,7 @@ from networks.services.accounts import account_mark_needs_reauth
 from networks.services.tokens import account_provider
 from networks.sync import cadence, limits
 from networks.sync.clock import network_now, network_today
+from networks.sync.conversations import step_conversations
 from networks.sync.factstore import FactStore, fact_store
 from networks.sync.schedules import (
     account_claim,
@@ -284,6 +285,7 @@ STEPS: dict[str, Callable[[Context], dt.datetime | None]] = {
     SyncKind.DAILY: step_daily,
     SyncKind.POSTS: step_posts,
     SyncKind.POST_METRICS: step_post_metrics,
+    SyncKind.CONVERSATIONS: step_conversations,
 }
 
 

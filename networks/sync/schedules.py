@@ -26,10 +26,16 @@ def lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.SYNC_LEASE_SECONDS)
 
 
-# Kinds the engine stores today. Comments, mentions and messages wait for the inbox (a later
-# issue): they are not scheduled until a store for them exists, rather than read and dropped.
-SCHEDULED_KINDS = (SyncKind.DAILY, SyncKind.POSTS, SyncKind.POST_METRICS)
-ORDER = {SyncKind.BACKFILL: 0, SyncKind.DAILY: 1, SyncKind.POSTS: 2, SyncKind.POST_METRICS: 3}
+# Kinds every account is scheduled for. Comments, mentions and messages go to the inbox
+# (networks/sync/conversations.py), after the posts they answer are known.
+SCHEDULED_KINDS = (SyncKind.DAILY, SyncKind.POSTS, SyncKind.POST_METRICS, SyncKind.CONVERSATIONS)
+ORDER = {
+    SyncKind.BACKFILL: 0,
+    SyncKind.DAILY: 1,
+    SyncKind.POSTS: 2,
+    SyncKind.POST_METRICS: 3,
+    SyncKind.CONVERSATIONS: 4,
+}
 
 
 def new_owner() -> str:

@@ -38,6 +38,7 @@ from networks.models import (
 )
 from networks.services.accounts import account_delete, account_mark_needs_reauth
 from networks.sync.clock import network_now
+from networks.sync.conversations import inbox_store
 from networks.sync.factstore import fact_store
 from networks.sync.schedules import schedules_ensure
 from networks.vault import tokens_delete
@@ -169,20 +170,31 @@ def _instagram_comment(account: SocialAccount, value: dict) -> str:
     media = value.get("media") if isinstance(value.get("media"), dict) else {}
     media_id = str(media.get("id") or "")
     _refresh_soon(account, [media_id] if media_id else [])
-    return "post metrics sync queued; comment stored, no inbox yet"
+    return "post metrics sync queued"
 
 
-def _stored_only(account: SocialAccount, value: dict) -> str:
-    # Mentions and messages belong to the inbox (a later issue): kept here, not yet shown.
-    return "stored, no inbox yet"
+def _to_inbox(obj: str, field: str, first: Callable[[SocialAccount, dict], str] | None = None):
+    """Comments, mentions and messages go to the inbox (registered by the inbox app, like the fact
+    store: networks does not import it), after ``first`` (the sync refresh a change asks for)."""
+
+    def handle(account: SocialAccount, value: dict) -> str:
+        outcomes = [first(account, value)] if first else []
+        store = inbox_store()
+        outcomes.append(store.webhook_change(account, obj, field, value) if store else "stored, no inbox installed")
+        return "; ".join(outcomes)
+
+    return handle
 
 
 HANDLERS: dict[tuple[str, str], Callable[[SocialAccount, dict], str]] = {
-    ("page", "feed"): _feed,
-    ("page", "messages"): _stored_only,
-    ("instagram", "comments"): _instagram_comment,
-    ("instagram", "mentions"): _stored_only,
-    ("instagram", "messages"): _stored_only,
+    ("page", "feed"): _to_inbox("page", "feed", _feed),
+    ("page", "mention"): _to_inbox("page", "mention"),
+    ("page", "messages"): _to_inbox("page", "messages"),
+    ("page", "message_echoes"): _to_inbox("page", "message_echoes"),
+    ("instagram", "comments"): _to_inbox("instagram", "comments", _instagram_comment),
+    ("instagram", "mentions"): _to_inbox("instagram", "mentions"),
+    ("instagram", "messages"): _to_inbox("instagram", "messages"),
+    ("instagram", "message_echoes"): _to_inbox("instagram", "message_echoes"),
 }
 
 

@@ -6,6 +6,7 @@ pyfacebook has no insights helper for Pages.
 """
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping, Sequence
 
@@ -264,3 +265,37 @@ class FacebookProvider(Provider):
             **cursor_params(cursor),
         )
         return Page(items=[parse_conversation(i) for i in payload.get("data") or []], next_cursor=next_cursor(payload))
+
+    # --- Inbox writes (Graph API: Page token with pages_manage_engagement / pages_messaging) ------
+
+    def reply_comment(self, comment_id: str, text: str) -> str:
+        """``POST /{comment-id}/comments``: the Page answers under the comment."""
+        payload = graph_call(self.api, self.api.post_object, comment_id, "comments", data={"message": text})
+        return str(payload["id"])
+
+    def send_message(self, *, recipient_id: str, text: str, human_agent: bool = False) -> str:
+        """Send API ``POST /{page-id}/messages``. Outside the 24-hour window Meta refuses a standard
+        message (error 10, subcode 2018278); the HUMAN_AGENT tag allows 7 days.
+        https://developers.facebook.com/docs/messenger-platform/send-messages/message-tags"""
+        data = send_api_data(recipient_id, text, human_agent)
+        payload = graph_call(self.api, self.api.post_object, self.external_id, "messages", data=data)
+        return str(payload["message_id"])
+
+    def hide_comment(self, comment_id: str, hidden: bool = True) -> None:
+        """``POST /{comment-id}?is_hidden=true|false``: hidden from everyone but its author and friends."""
+        graph_call(self.api, self.api.post_object, comment_id, data={"is_hidden": "true" if hidden else "false"})
+
+    def delete_comment(self, comment_id: str) -> None:
+        graph_call(self.api, self.api.delete_object, comment_id)
+
+
+def send_api_data(recipient_id: str, text: str, human_agent: bool) -> dict:
+    """The Send API's form fields (nested objects travel as JSON strings)."""
+    data = {
+        "recipient": json.dumps({"id": recipient_id}),
+        "message": json.dumps({"text": text}),
+        "messaging_type": "MESSAGE_TAG" if human_agent else "RESPONSE",
+    }
+    if human_agent:
+        data["tag"] = "HUMAN_AGENT"
+    return data

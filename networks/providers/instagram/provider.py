@@ -16,7 +16,9 @@ from pyfacebook import IGBusinessApi
 from networks.providers.base import (
     Comment,
     ContentType,
+    Conversation,
     DailyMetrics,
+    Message,
     Page,
     Post,
     PostKind,
@@ -281,3 +283,66 @@ class InstagramProvider(Provider):
             items=[parse_media(i) for i in payload.get("data") or []],
             next_cursor=f"{hashtag_id}|{next_after}" if next_after else None,
         )
+
+    # --- Inbox: Direct messages and writes -------------------------------------------------------
+
+    def conversations(self, cursor: str | None = None) -> Page[Conversation]:
+        """Instagram Direct threads (``GET /{ig-user-id}/conversations?platform=instagram``)."""
+        payload = self._get(
+            self.external_id,
+            "conversations",
+            platform="instagram",
+            fields=IG_CONVERSATION_FIELDS,
+            **cursor_params(cursor),
+        )
+        return Page(
+            items=[parse_ig_conversation(i) for i in payload.get("data") or []], next_cursor=next_cursor(payload)
+        )
+
+    def reply_comment(self, comment_id: str, text: str) -> str:
+        """``POST /{ig-comment-id}/replies`` (instagram_manage_comments)."""
+        payload = graph_call(self.api, self.api.post_object, comment_id, "replies", data={"message": text})
+        return str(payload["id"])
+
+    def send_message(self, *, recipient_id: str, text: str, human_agent: bool = False) -> str:
+        """``POST /{ig-user-id}/messages``: same 24-hour / HUMAN_AGENT rule as Messenger."""
+        from networks.providers.facebook.provider import send_api_data
+
+        data = send_api_data(recipient_id, text, human_agent)
+        payload = graph_call(self.api, self.api.post_object, self.external_id, "messages", data=data)
+        return str(payload["message_id"])
+
+    def hide_comment(self, comment_id: str, hidden: bool = True) -> None:
+        """``POST /{ig-comment-id}?hide=true|false``."""
+        graph_call(self.api, self.api.post_object, comment_id, data={"hide": "true" if hidden else "false"})
+
+    def delete_comment(self, comment_id: str) -> None:
+        graph_call(self.api, self.api.delete_object, comment_id)
+
+
+IG_CONVERSATION_FIELDS = "id,updated_time,participants,messages.limit(20){id,from,to,message,created_time}"
+
+
+def parse_ig_conversation(item: dict) -> Conversation:
+    """Instagram participants carry a ``username`` where Messenger's carry a ``name``."""
+    participants = tuple(
+        (str(p.get("id", "")), p.get("username") or p.get("name", ""))
+        for p in (item.get("participants") or {}).get("data") or []
+    )
+    messages = tuple(
+        Message(
+            external_id=str(m.get("id", "")),
+            text=m.get("message", ""),
+            sent_at=parse_graph_time(m["created_time"]),
+            from_id=str((m.get("from") or {}).get("id", "")),
+            from_name=(m.get("from") or {}).get("username") or (m.get("from") or {}).get("name", ""),
+        )
+        for m in (item.get("messages") or {}).get("data") or []
+        if m.get("created_time")
+    )
+    return Conversation(
+        external_id=str(item["id"]),
+        updated_at=parse_graph_time(item["updated_time"]),
+        participants=participants,
+        messages=messages,
+    )

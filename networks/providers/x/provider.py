@@ -14,9 +14,19 @@ import requests
 import tweepy
 
 from networks.http import x_session
-from networks.providers.base import Comment, DailyMetrics, Page, Post, PostMetrics, Profile, Provider
+from networks.providers.base import (
+    Comment,
+    Conversation,
+    DailyMetrics,
+    Message,
+    Page,
+    Post,
+    PostMetrics,
+    Profile,
+    Provider,
+)
 from networks.providers.errors import ProviderError, from_x
-from networks.providers.x.parse import parse_timeline, parse_user
+from networks.providers.x.parse import parse_timeline, parse_user, parse_x_time
 from networks.sync.clock import network_today
 
 USER_FIELDS = ["created_at", "description", "profile_image_url", "public_metrics", "username", "name", "verified"]
@@ -192,3 +202,66 @@ class XProvider(Provider):
             ],
             next_cursor=page.next_cursor,
         )
+
+    # --- Inbox: direct messages and writes (OAuth 2.0 scopes tweet.write, dm.read, dm.write) -----
+
+    def conversations(self, cursor: str | None = None) -> Page[Conversation]:
+        """Direct messages (``GET /2/dm_events``, newest first), grouped into conversations."""
+        body = x_call(
+            self.client.get_direct_message_events,
+            dm_event_fields=["id", "text", "created_at", "sender_id", "dm_conversation_id", "participant_ids"],
+            event_types="MessageCreate",
+            expansions=["sender_id"],
+            user_fields=["username", "name"],
+            max_results=100,
+            pagination_token=cursor,
+        )
+        return parse_dm_events(body)
+
+    def reply_post(self, post_id: str, text: str) -> str:
+        """``POST /2/tweets`` in reply. X refuses (403) a reply to a post whose author did not
+        mention or quote the account: that is a permanent error here."""
+        body = x_call(self.client.create_tweet, text=text, in_reply_to_tweet_id=post_id)
+        return str(body["data"]["id"])
+
+    def reply_comment(self, comment_id: str, text: str) -> str:
+        return self.reply_post(comment_id, text)
+
+    def send_message(self, *, recipient_id: str, text: str, human_agent: bool = False) -> str:
+        body = x_call(self.client.create_direct_message, participant_id=recipient_id, text=text)
+        return str(body["data"]["dm_event_id"])
+
+    def hide_comment(self, comment_id: str, hidden: bool = True) -> None:
+        """Hide a reply to one of the account's posts (X cannot delete other people's posts)."""
+        x_call(self.client.hide_reply if hidden else self.client.unhide_reply, comment_id)
+
+
+def parse_dm_events(body: dict) -> Page[Conversation]:
+    users = {u["id"]: u for u in (body.get("includes") or {}).get("users") or [] if "id" in u}
+    grouped: dict[str, list[Message]] = {}
+    participants: dict[str, set[str]] = {}
+    for event in body.get("data") or []:
+        if event.get("event_type", "MessageCreate") != "MessageCreate" or not event.get("created_at"):
+            continue
+        conversation = str(event.get("dm_conversation_id", ""))
+        sender = str(event.get("sender_id", ""))
+        grouped.setdefault(conversation, []).append(
+            Message(
+                external_id=str(event["id"]),
+                text=event.get("text", ""),
+                sent_at=parse_x_time(event["created_at"]),
+                from_id=sender,
+                from_name=users.get(sender, {}).get("name", ""),
+            )
+        )
+        participants.setdefault(conversation, set()).update(str(p) for p in event.get("participant_ids") or [sender])
+    conversations = [
+        Conversation(
+            external_id=key,
+            updated_at=max(m.sent_at for m in messages),
+            participants=tuple((p, users.get(p, {}).get("name", "")) for p in sorted(participants[key])),
+            messages=tuple(sorted(messages, key=lambda m: m.sent_at)),
+        )
+        for key, messages in grouped.items()
+    ]
+    return Page(items=conversations, next_cursor=(body.get("meta") or {}).get("next_token"))

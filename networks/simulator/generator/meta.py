@@ -201,10 +201,22 @@ class Thread:
     messages: list[Comment]
 
 
+# Private messages of each network: Messenger threads ("t_…" / "m_…"), Instagram Direct threads
+# (Graph's opaque base64-looking ids, "aWdf…") and X DM conversations ("<user>-<account>", numeric
+# event ids). The page's own id answers as the Facebook page, the IG user, or the X user.
+DM_IDS = {"facebook": ("t_", "m_"), "instagram": ("aWdfZAG06", "aWdfZAG06bWlk"), "x": ("", "19")}
+
+
+def own_id(persona: Persona, network: str) -> str:
+    return {"facebook": persona.fb_page_id, "instagram": persona.ig_user_id, "x": persona.x_user_id}[network] or ""
+
+
 @lru_cache(maxsize=20000)
-def conversation_day(seed: int, persona: Persona, day: date) -> tuple[Thread, ...]:
-    rng = stream(seed, persona.key, "facebook", "dm", day.toordinal())
-    count = poisson(rng, persona.followers.get("facebook", 0) / 12000 + 0.4)
+def conversation_day(seed: int, persona: Persona, day: date, network: str = "facebook") -> tuple[Thread, ...]:
+    rng = stream(seed, persona.key, network, "dm", day.toordinal())
+    count = poisson(rng, persona.followers.get(network, 0) / 12000 + 0.4)
+    thread_prefix, message_prefix = DM_IDS[network]
+    page_id = own_id(persona, network)
     threads = []
     for index in range(min(count, 200)):
         body, language, _ = text.message(rng, persona, rng.choice(("question", "question", "complaint")))
@@ -212,7 +224,7 @@ def conversation_day(seed: int, persona: Persona, day: date) -> tuple[Thread, ..
         user_id = str(5000000000000000 + rng.randrange(10**14))
         first = posting_time(rng, day, UTC_OFFSET[persona.language])
         base_id = f"{persona.index:04d}{days_since_start(day):05d}{index:03d}"
-        messages = [Comment(f"m_{base_id}0", first, user_id, name, body, 0)]
+        messages = [Comment(f"{message_prefix}{base_id}0", first, user_id, name, body, 0)]
         if rng.random() < 0.7:
             answer = (
                 "Bonjour, nous transmettons votre demande au service concerné."
@@ -220,12 +232,13 @@ def conversation_day(seed: int, persona: Persona, day: date) -> tuple[Thread, ..
                 else "Hi, we've passed your request on to the team."
             )
             reply_at = first + timedelta(minutes=rng.uniform(8, 1200))
-            messages.append(Comment(f"m_{base_id}1", reply_at, persona.fb_page_id or "", persona.name, answer, 0))
+            messages.append(Comment(f"{message_prefix}{base_id}1", reply_at, page_id, persona.name, answer, 0))
             if rng.random() < 0.5:
                 thanks = "Merci beaucoup !" if language == "fr" else "Thank you!"
                 later = reply_at + timedelta(minutes=rng.uniform(2, 300))
-                messages.append(Comment(f"m_{base_id}2", later, user_id, name, thanks, 0))
-        threads.append(Thread(f"t_{base_id}", persona, user_id, name, messages))
+                messages.append(Comment(f"{message_prefix}{base_id}2", later, user_id, name, thanks, 0))
+        thread_id = f"{user_id}-{page_id}" if network == "x" else f"{thread_prefix}{base_id}"
+        threads.append(Thread(thread_id, persona, user_id, name, messages))
     return tuple(threads)
 
 

@@ -1,0 +1,62 @@
+"""Language, sentiment, intent and question detection of received messages, through the text
+analysis of ``analytics.text`` (contract C1), in batches.
+
+Until that module is installed the messages stay ``analysed=False``; ``messages_analyse_pending``
+(run by a periodic task) analyses them once it is.
+"""
+
+import importlib
+import logging
+from collections.abc import Sequence
+
+from inbox.models import Direction, Message
+
+logger = logging.getLogger(__name__)
+BATCH = 500
+
+
+def text_analyser():
+    """``analytics.text.analyse``, or None while that module is not installed."""
+    try:
+        module = importlib.import_module("analytics.text")
+    except ImportError:
+        return None
+    return getattr(module, "analyse", None)
+
+
+def messages_analyse(*, messages: Sequence[Message]) -> int:
+    """Analyse received messages in batches and store the results on them. Returns how many."""
+    analyse = text_analyser()
+    inbound = [m for m in messages if m.direction == Direction.IN]
+    if analyse is None or not inbound:
+        return 0
+    done = 0
+    for start in range(0, len(inbound), BATCH):
+        batch = inbound[start : start + BATCH]
+        results = analyse([m.text for m in batch])
+        for message, result in zip(batch, results, strict=True):
+            message.language = result.language or ""
+            message.sentiment = result.sentiment
+            message.sentiment_score = result.sentiment_score
+            message.intent = result.intent
+            message.is_question = result.is_question
+            message.analysed = True
+        Message.objects.bulk_update(
+            batch, ["language", "sentiment", "sentiment_score", "intent", "is_question", "analysed"]
+        )
+        done += len(batch)
+    return done
+
+
+def messages_analyse_pending(*, organization_id: int, limit: int = 5000) -> set[int]:
+    """Analyse received messages stored before the text analysis was available; returns the
+    threads whose summary must be refreshed."""
+    if text_analyser() is None:
+        return set()
+    pending = list(
+        Message.objects.filter(organization=organization_id, direction=Direction.IN, analysed=False).order_by("pk")[
+            :limit
+        ]
+    )
+    messages_analyse(messages=pending)
+    return {m.thread_id for m in pending}

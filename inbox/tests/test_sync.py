@@ -1,0 +1,49 @@
+"""Comments, mentions and private messages through the real sync path: the simulator, the
+providers, the sync engine's conversations step and the inbox store."""
+
+import pytest
+from django_scopes import scope
+
+from analytics.factstore import DatabaseFactStore
+from inbox.models import Direction, Message, Thread, ThreadKind
+from inbox.tests.conftest import sim_account
+from networks.models import SyncKind, SyncRun
+from networks.sync.engine import account_sync
+from networks.sync.factstore import register_fact_store
+
+
+@pytest.fixture(autouse=True)
+def _database_facts():
+    register_fact_store(DatabaseFactStore())
+
+
+def sync(account, kinds):
+    return account_sync(organization_id=account.organization_id, account_id=account.pk, kinds=kinds)
+
+
+@pytest.mark.parametrize(
+    ("network", "kinds"),
+    [
+        ("facebook", {ThreadKind.COMMENT, ThreadKind.MESSAGE}),
+        ("instagram", {ThreadKind.COMMENT, ThreadKind.MENTION, ThreadKind.MESSAGE}),
+        ("x", {ThreadKind.MENTION, ThreadKind.MESSAGE}),
+    ],
+)
+def test_it_fills_the_inbox_through_the_sync_engine(tenancy, engine, network, kinds):
+    account = sim_account(tenancy.a1, engine, network)
+    runs = sync(account, [SyncKind.POSTS, SyncKind.CONVERSATIONS])
+    assert [r.status for r in runs] == [SyncRun.Status.OK] * 2, [r.error for r in runs]
+    with scope(organization=tenancy.org_a):
+        threads = list(Thread.objects.filter(organization=tenancy.org_a, account=account))
+        assert {t.kind for t in threads} == kinds
+        assert all(t.first_inbound_at for t in threads)
+        messages = Message.objects.filter(organization=tenancy.org_a, account=account)
+        assert messages.filter(direction=Direction.IN).exists()
+        count = messages.count()
+        if network != "x":  # the page's own answers are seen on the network: answered threads
+            assert any(t.first_response_at for t in threads)
+    # Idempotent: a second run adds nothing new.
+    runs = sync(account, [SyncKind.CONVERSATIONS])
+    assert runs[0].status == SyncRun.Status.OK
+    with scope(organization=tenancy.org_a):
+        assert Message.objects.filter(organization=tenancy.org_a, account=account).count() == count
