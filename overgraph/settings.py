@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "accounts",
     "networks",
     "analytics",
+    "campaigns",
     "listening",
     "reports",
 ]
@@ -183,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
     "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
     # Theme rules label the posts synced since the last run (analytics/tasks.py).
     "analytics-themes-apply": {"task": "analytics.tasks.themes_apply_recent", "schedule": 600.0},
+    # Running UGC campaigns collect their hashtags' new media and download the files (campaigns/).
+    "campaigns-collect": {"task": "campaigns.tasks.campaigns_collect_dispatch", "schedule": 3600.0},
     # Listening watches due are claimed and collected; each watch's own cadence slows down as the
     # X read budget runs out (listening/services/watches.py). Daily-digest alerts go out hourly.
     "listening-watches-dispatch": {"task": "listening.tasks.watches_dispatch", "schedule": 120.0},

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("networks.urls")),
     path("", include("analytics.urls")),
+    path("", include("campaigns.urls")),
     path("", include("listening.urls")),
     path("", include("reports.urls")),
 ]
