@@ -34,6 +34,10 @@ class RulesBackend:
     def predict(self, texts: Sequence[str], languages: Sequence[str | None]) -> list[tuple[str, float]]:
         out = []
         for text, language in zip(texts, languages, strict=True):
+            if language not in sentiment.SUPPORTED:
+                # Our lexicons read French and English only: "die" is no death in German.
+                out.append(("neutral", 0.0))
+                continue
             compound = sentiment.score(text, language)
             out.append((sentiment.label(compound, language), compound))
         return out

@@ -65,13 +65,14 @@ def _clean(text: str) -> str:
     return _NOISE.sub(" ", text or "")
 
 
-def _marker_vote(text: str) -> str | None:
+def _marker_vote(text: str, *, strict: bool = False) -> str | None:
     words = [w.lower() for w in _WORD.findall(text)]
     fr = sum(1 for w in words if w in _FR_MARKERS)
     en = sum(1 for w in words if w in _EN_MARKERS)
-    if fr >= 2 and fr > 2 * en:
+    needed = 4 if strict else 2
+    if fr >= needed and fr > 2 * en and (not strict or en == 0):
         return "fr"
-    if en >= 2 and en > 2 * fr:
+    if en >= needed and en > 2 * fr and (not strict or fr == 0):
         return "en"
     return None
 
@@ -101,4 +102,11 @@ def detect_language(texts: Sequence[str]) -> list[str | None]:
             else:
                 # lingua hesitates (short, mixed or slangy text): the function words decide.
                 results[i] = _marker_vote(cleaned[i]) or (_iso(best.language) if best and best.value >= 0.5 else None)
+    # Our users write French and English: when the function words clearly say one of them and
+    # lingua said a third language (a short French sentence of cognates read as Dutch), trust them.
+    for i, language in enumerate(results):
+        if language not in (None, "fr", "en"):
+            vote = _marker_vote(cleaned[i], strict=True)
+            if vote:
+                results[i] = vote
     return results

@@ -35,6 +35,8 @@ _FR_ANYWHERE = re.compile(
     r"(?:pourriez|pouvez)[- ]vous (?:me|nous)|savez[- ]vous|qui contacter|"
     r"[àa] qui (?:dois|doit|faut|s'adresser)|comment (?:faire|on fait|proc[ée]der|s'inscrire)|"
     r"[àa] quelle (?:heure|date|adresse)|jusqu'[àa] quand|c'est quand|est-ce possible|"
+    r"(?:ouvre|ferme|commence|finit|reprend|passe|rouvre|arrive|sort)(?:nt)? quand\b|"
+    r"di(?:tes|s)[- ]moi (?:si|quand|o[uù]|comment)|"
     r"besoin d'(?:aide|un renseignement|une info)|je n'arrive pas [àa]|je cherche (?:[àa]|le|la|les|un|une|des))",
     re.IGNORECASE,
 )
@@ -63,23 +65,32 @@ _RHETORICAL = re.compile(
 _COMPLAINT_FR = re.compile(
     r"\b(?:toujours pas|encore (?:une fois|en panne|fermé|ferm[ée]e|pas)|depuis (?:des|plus de|\d+) "
     r"(?:jours|semaines|mois|heures|ans)|inadmissible|inacceptable|scandale|scandaleux|honte|honteux|"
-    r"marre|ras[- ]le[- ]bol|plainte|r[ée]clamation|rembours|personne ne (?:r[ée]pond|d[ée]croche)|"
+    r"marre|ras[- ]le[- ]bol|plainte|r[ée]clamation|rembours\w*|personne ne (?:r[ée]pond|d[ée]croche)|"
     r"aucune r[ée]ponse|sans r[ée]ponse|pas de r[ée]ponse|d[ée][çc]u|d[ée]ception|n'importe quoi|"
     r"(?:ne )?(?:marche|fonctionne) (?:pas|plus)|en panne|cass[ée]|jamais (?:l[àa]|r[ée]pondu)|"
-    r"on attend|j'attends|nous attendons|vous vous moquez|foutage|lamentable|nul|nulle|pourri)",
+    r"on attend|j'attends|nous attendons|vous vous moquez|foutage|lamentable|nul|nulle|pourri|pourrie)\b",
     re.IGNORECASE,
 )
 _COMPLAINT_EN = re.compile(
     r"\b(?:still (?:no|not|waiting|broken)|again\b.*\b(?:broken|closed|late|down)|for (?:days|weeks|months|hours)|"
     r"unacceptable|disgrace|disgraceful|ridiculous|complain|complaint|refund|nobody (?:answers|replies)|"
     r"no (?:answer|reply|response)|disappointed|disappointing|(?:doesn't|does not|don't|isn't) work|"
-    r"not working|broken|waiting since|been waiting|worst|terrible|awful|scam|rip ?off|fed up|sick of)",
+    r"not working|broken|waiting since|been waiting|worst|terrible|awful|scam|rip ?off|fed up|sick of)\b",
     re.IGNORECASE,
 )
 _PRAISE = re.compile(
     r"\b(?:merci|bravo|f[ée]licitations?|chapeau|super|g[ée]nial|top|excellent|magnifique|superbe|"
     r"j'adore|adore|trop bien|belle (?:initiative|journ[ée]e|id[ée]e)|thanks?|thank you|thx|great|"
     r"awesome|amazing|love|well done|congrat\w*|kudos|brilliant|fantastic|perfect|wonderful|beautiful)\b",
+    re.IGNORECASE,
+)
+
+
+# "Quelle belle journée", "What a lovely park": exclamations that start like questions.
+_EXCLAMATIVE = re.compile(
+    r"^(?:quel(?:le)?s? (?:belle|beau|bel|bonne|bon|jolie?|magnifique|superbe|horreur|honte|plaisir|bonheur|"
+    r"chance|dommage|gal[èe]re|tristesse|joie|d[ée]ception|surprise)|what an? |how (?:nice|lovely|sad|great|cool|"
+    r"beautiful|awful|kind)\b)",
     re.IGNORECASE,
 )
 
@@ -96,6 +107,8 @@ def is_question(text: str, language: str | None = None) -> bool:
     check_en = language in (None, "en") or language not in ("fr",)
     for part in re.split(r"(?<=[.!\n])\s+", body):
         sentence = part.strip()
+        if _EXCLAMATIVE.match(sentence):
+            continue
         if check_fr and _FR_START.match(sentence):
             return True
         if check_en and _EN_START.match(sentence):
@@ -115,7 +128,7 @@ def intent(text: str, *, question: bool, sentiment: str, score: float, language:
     complaint_cue = bool(_COMPLAINT_FR.search(body) or _COMPLAINT_EN.search(body))
     if sentiment == "negative" and (complaint_cue or score <= -0.4):
         return "complaint"
-    if complaint_cue and score < 0.2:
+    if complaint_cue and score < 0.5:  # "toujours pas de réponse, c'est normal ??" is no praise
         return "complaint"
     if question:
         return "question"

@@ -32,6 +32,9 @@ THRESHOLDS: dict[str | None, tuple[float, float]] = {
     None: (-0.05, 0.3),
 }
 
+# Languages the lexicons read; None (unknown) uses both.
+SUPPORTED = frozenset({"fr", "en", None})
+
 NEGATORS_FR = frozenset({"pas", "jamais", "rien", "aucun", "aucune", "sans", "ni", "personne", "guère"})
 NEGATORS_EN = frozenset(
     {
