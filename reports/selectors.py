@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django_scopes import scopes_disabled
 
-from accounts.models import Membership, Organization, Role, Workspace
+from accounts.models import Membership, Organization, Role, User, Workspace
 from reports.media import data_uri
 from reports.models import Branding, DataExport, Report, ReportDelivery, ReportSchedule, ReportShare, ReportTemplate
 
@@ -110,6 +110,10 @@ def recipient_members(organization: Organization, workspace: Workspace) -> Query
         .order_by("user__email")
         .distinct()
     )
+
+
+def recipient_users(organization: Organization, workspace: Workspace) -> QuerySet[User]:
+    return User.objects.filter(pk__in=recipient_members(organization, workspace).values("user_id")).order_by("email")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -37,7 +38,7 @@ def read_csv(archive: zipfile.ZipFile, name: str) -> list[list[str]]:
 def test_it_exports_every_table_with_a_dictionary(tenancy, facts, media):
     with scope(organization=tenancy.org_a):
         post = facts["posts"]["x2"]
-        post.text = "=HYPERLINK(\"http://evil\")"
+        post.text = '=HYPERLINK("http://evil")'
         post.save()
     export = make_export(tenancy)
     assert export.status == "done"
@@ -92,7 +93,5 @@ def test_it_expires_and_deletes_the_file(tenancy, facts, media, login):
     with scopes_disabled():
         export.refresh_from_db()
     assert export.status == "expired" and not export.file
-    import os
-
-    assert not os.path.exists(path)
+    assert not Path(path).exists()
     assert login(tenancy.alice).get(url).status_code == 410

@@ -132,7 +132,8 @@ class BrokenBackend:
         raise OSError("mail server down")
 
 
-def test_it_retries_then_tells_the_owner(tenancy, facts, schedule, celery_eager, settings, monkeypatch):
+@pytest.mark.usefixtures("facts", "celery_eager")
+def test_it_retries_then_tells_the_owner(tenancy, schedule, settings, monkeypatch):
     monkeypatch.setenv("REPORTS_CHART_RENDERER", "matplotlib")
     settings.EMAIL_BACKEND = "reports.tests.test_schedules.BrokenBackend"
     [delivery_id] = schedules_dispatch(now=dt.datetime(2026, 11, 30, 7, 2, tzinfo=UTC))

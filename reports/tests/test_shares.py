@@ -83,7 +83,12 @@ def test_it_revokes_from_the_report_page(tenancy, reports, login, client):
         share = share_create(report=reports[0], actor=tenancy.alice)
     url = reverse(
         "reports_share_revoke",
-        kwargs={"org": tenancy.org_a.slug, "workspace_id": tenancy.a1.pk, "report_id": reports[0].pk, "share_id": share.pk},
+        kwargs={
+            "org": tenancy.org_a.slug,
+            "workspace_id": tenancy.a1.pk,
+            "report_id": reports[0].pk,
+            "share_id": share.pk,
+        },
     )
     # Through another report's address: 404, nothing revoked.
     wrong = url.replace(f"/{reports[0].pk}/shares/", f"/{reports[1].pk}/shares/")

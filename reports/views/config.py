@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import org_view
 from accounts.roles import Capability
@@ -18,6 +18,8 @@ from reports.models import ReportTemplate
 from reports.services.branding import branding_save
 from reports.services.schedules import schedule_save
 from reports.views.branded import branded
+
+GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 
 def _home(request: HttpRequest, workspace, anchor: str = "") -> HttpResponse:
@@ -51,19 +53,21 @@ def _template_page(request, workspace, template: ReportTemplate | None) -> HttpR
 
 
 @org_view(Capability.OPERATE)
+@GET_OR_POST
 def reports_template_create(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     return _template_page(request, workspace, None)
 
 
 @org_view(Capability.OPERATE)
+@GET_OR_POST
 def reports_template_edit(request: HttpRequest, workspace_id: int, template_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     return _template_page(request, workspace, selectors.template_in(workspace, template_id))
 
 
-@require_POST
 @org_view(Capability.OPERATE)
+@require_POST
 def reports_template_delete(request: HttpRequest, workspace_id: int, template_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     selectors.template_in(workspace, template_id).delete()
@@ -73,11 +77,7 @@ def reports_template_delete(request: HttpRequest, workspace_id: int, template_id
 
 def _schedule_page(request, workspace, schedule) -> HttpResponse:
     templates = selectors.templates_of(workspace)
-    members = (
-        type(request.user)
-        .objects.filter(pk__in=selectors.recipient_members(request.organization, workspace).values("user_id"))
-        .order_by("email")
-    )
+    members = selectors.recipient_users(request.organization, workspace)
     if request.method == "POST":
         form = ScheduleForm(request.POST, templates=templates, members=members)
         if form.is_valid():
@@ -126,19 +126,21 @@ def _schedule_page(request, workspace, schedule) -> HttpResponse:
 
 
 @org_view(Capability.OPERATE)
+@GET_OR_POST
 def reports_schedule_create(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     return _schedule_page(request, workspace, None)
 
 
 @org_view(Capability.OPERATE)
+@GET_OR_POST
 def reports_schedule_edit(request: HttpRequest, workspace_id: int, schedule_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     return _schedule_page(request, workspace, selectors.schedule_in(workspace, schedule_id))
 
 
-@require_POST
 @org_view(Capability.OPERATE)
+@require_POST
 def reports_schedule_delete(request: HttpRequest, workspace_id: int, schedule_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     selectors.schedule_in(workspace, schedule_id).delete()
@@ -190,12 +192,14 @@ def _branding_page(request: HttpRequest, workspace) -> HttpResponse:
 
 
 @org_view(Capability.ADMINISTER)
+@GET_OR_POST
 @branded
 def reports_branding_organization(request: HttpRequest) -> HttpResponse:
     return _branding_page(request, None)
 
 
 @org_view(Capability.MANAGE_WORKSPACES)
+@GET_OR_POST
 @branded
 def reports_branding_workspace(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)

@@ -44,8 +44,8 @@ def _home_context(request: HttpRequest, workspace, form: BuildForm) -> dict:
     }
 
 
-@require_safe
 @org_view()
+@require_safe
 def reports_home(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     form = BuildForm(initial={"language": request.organization.language})
@@ -63,8 +63,8 @@ def reports_home(request: HttpRequest, workspace_id: int) -> HttpResponse:
     return render_local(request, "reports/home.html", _home_context(request, workspace, form))
 
 
-@require_POST
 @org_view()
+@require_POST
 def reports_build(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     form = BuildForm(request.POST)
@@ -92,8 +92,8 @@ def reports_build(request: HttpRequest, workspace_id: int) -> HttpResponse:
     return render_local(request, "reports/home.html", _home_context(request, workspace, form), status=400)
 
 
-@require_safe
 @org_view()
+@require_safe
 @branded
 def reports_detail(request: HttpRequest, workspace_id: int, report_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
@@ -123,15 +123,15 @@ def pdf_response(report: Report, *, inline: bool = False) -> FileResponse:
     return response
 
 
-@require_safe
 @org_view()
+@require_safe
 def reports_pdf(request: HttpRequest, workspace_id: int, report_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     return pdf_response(selectors.report_in(workspace, report_id))
 
 
-@require_POST
 @org_view(Capability.OPERATE)
+@require_POST
 def reports_share_create(request: HttpRequest, workspace_id: int, report_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     report = selectors.report_in(workspace, report_id)
@@ -147,8 +147,8 @@ def reports_share_create(request: HttpRequest, workspace_id: int, report_id: int
     return redirect("reports_detail", org=request.organization.slug, workspace_id=workspace.pk, report_id=report.pk)
 
 
-@require_POST
 @org_view(Capability.OPERATE)
+@require_POST
 def reports_share_revoke(request: HttpRequest, workspace_id: int, report_id: int, share_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     report = selectors.report_in(workspace, report_id)
@@ -158,8 +158,8 @@ def reports_share_revoke(request: HttpRequest, workspace_id: int, report_id: int
     return redirect("reports_detail", org=request.organization.slug, workspace_id=workspace.pk, report_id=report.pk)
 
 
-@require_POST
 @org_view()
+@require_POST
 def reports_export_create(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     export_services.export_create(organization=request.organization, workspace=workspace, actor=request.user)
@@ -167,8 +167,8 @@ def reports_export_create(request: HttpRequest, workspace_id: int) -> HttpRespon
     return redirect(_home_url(request, workspace) + "#exports")
 
 
-@require_safe
 @org_view()
+@require_safe
 def reports_export_download(request: HttpRequest, workspace_id: int, export_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     export = selectors.export_in(workspace, export_id)
