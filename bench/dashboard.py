@@ -70,7 +70,8 @@ def main() -> int:
     except Exception as error:  # noqa: BLE001 — any failure to reach PostgreSQL means: skip
         print(json.dumps({"benchmark": "dashboard", "skipped": f"PostgreSQL unreachable: {error}"}))
         return 0
-    os.environ.update(DATABASE_URL=_bench_url(url), DATABASE_POOL="false", DJANGO_SETTINGS_MODULE="overgraph.settings")
+    # Measured as production runs: psycopg's connection pool on (overgraph/settings.py's default).
+    os.environ.update(DATABASE_URL=_bench_url(url), DATABASE_POOL="true", DJANGO_SETTINGS_MODULE="overgraph.settings")
     try:
         result = run(quick=options.quick)
     finally:
@@ -240,48 +241,99 @@ ENG = (
 )
 
 
+def _delta_columns(name: str, relation: str = "") -> str:
+    """A Delta in SQL: current, previous, change, change in % (NULL when previous is 0 or NULL)."""
+    c, pv = f"{relation}{name}_c", f"{relation}{name}_p"
+    return f"{c}, {pv}, {c} - {pv}, ({c} - {pv})::float8 / NULLIF({pv}, 0) * 100"
+
+
+DELTAS = ("audience", "growth", "posts", "reposts", "engagements", "rate", "views", "reach", "clicks")
+
+
 def bare_overview(cursor, org_id: int, workspace_id: int, bounds: dict) -> dict:
+    """The workspace overview in one statement: per network and in total (for both periods) the
+    audience at the end, its growth, own posts, reposts, engagements, engagement rate (over views,
+    else followers), views, reach and clicks, each with its change."""
     eng = ENG.format(p="p.")
-    cursor.execute(
-        f"""
-        SELECT a.network,
-          count(*) FILTER (WHERE p.published_at >= %(cs)s AND p.kind <> 'repost'),
-          count(*) FILTER (WHERE p.published_at < %(cs)s AND p.kind <> 'repost'),
-          sum({eng}) FILTER (WHERE p.published_at >= %(cs)s AND p.kind <> 'repost'),
-          sum({eng}) FILTER (WHERE p.published_at < %(cs)s AND p.kind <> 'repost'),
-          sum(p.views) FILTER (WHERE p.published_at >= %(cs)s AND p.kind <> 'repost'),
-          sum(p.views) FILTER (WHERE p.published_at < %(cs)s AND p.kind <> 'repost')
-        FROM analytics_post p JOIN networks_socialaccount a ON a.id = p.account_id
-        WHERE p.organization_id = %(org)s
-          AND p.account_id IN (SELECT id FROM networks_socialaccount
-                               WHERE organization_id = %(org)s AND workspace_id = %(ws)s)
-          AND p.published_at >= %(ps)s AND p.published_at < %(ce)s
-        GROUP BY a.network
-        """,
-        {"org": org_id, "ws": workspace_id, **bounds},
-    )
-    posts = {r[0]: r[1:] for r in cursor.fetchall()}
-    last = (
+    cur, prev, own = "p.published_at >= %(cs)s", "p.published_at < %(cs)s", "p.kind <> 'repost'"
+    followers = (
         "(SELECT d.followers FROM analytics_accountdailymetrics d WHERE d.organization_id = %(org)s"
         " AND d.account_id = a.id AND d.date <= {cutoff} AND d.followers IS NOT NULL ORDER BY d.date DESC LIMIT 1)"
     )
+    sums = ",".join(
+        f"sum({expr}) FILTER (WHERE {period} AND {own}) AS {name}_{suffix}"
+        for name, expr in (("engagements", eng), ("views", "p.views"), ("reach", "p.reach"), ("clicks", "p.clicks"))
+        for suffix, period in (("c", cur), ("p", prev))
+    )
     cursor.execute(
         f"""
-        SELECT a.network, sum({last.format(cutoff="%(end)s")}), sum({last.format(cutoff="%(prev_end)s")})
-        FROM networks_socialaccount a WHERE a.organization_id = %(org)s AND a.workspace_id = %(ws)s
-        GROUP BY a.network
+        WITH acc AS (
+            SELECT a.id, a.network, {followers.format(cutoff="%(end)s")} AS f_end,
+                   {followers.format(cutoff="%(prev_end)s")} AS f_prev,
+                   {followers.format(cutoff="%(prev2_end)s")} AS f_prev2
+            FROM networks_socialaccount a WHERE a.organization_id = %(org)s AND a.workspace_id = %(ws)s
+        ), posts AS (
+            SELECT p.account_id,
+                   count(*) FILTER (WHERE {cur} AND {own}) AS posts_c,
+                   count(*) FILTER (WHERE {prev} AND {own}) AS posts_p,
+                   count(*) FILTER (WHERE {cur} AND NOT {own}) AS reposts_c,
+                   count(*) FILTER (WHERE {prev} AND NOT {own}) AS reposts_p, {sums}
+            FROM analytics_post p
+            WHERE p.organization_id = %(org)s AND p.account_id IN (SELECT id FROM acc)
+              AND p.published_at >= %(ps)s AND p.published_at < %(ce)s
+            GROUP BY p.account_id
+        ), per_network AS (
+            SELECT acc.network, count(*) AS accounts,
+                   sum(f_end) AS audience_c, sum(f_prev) AS audience_p,
+                   sum(f_end) - sum(f_prev) AS growth_c, sum(f_prev) - sum(f_prev2) AS growth_p,
+                   coalesce(sum(posts_c), 0) AS posts_c, coalesce(sum(posts_p), 0) AS posts_p,
+                   coalesce(sum(reposts_c), 0) AS reposts_c, coalesce(sum(reposts_p), 0) AS reposts_p,
+                   sum(engagements_c) AS engagements_c, sum(engagements_p) AS engagements_p,
+                   sum(views_c) AS views_c, sum(views_p) AS views_p, sum(reach_c) AS reach_c,
+                   sum(reach_p) AS reach_p, sum(clicks_c) AS clicks_c, sum(clicks_p) AS clicks_p,
+                   coalesce(nullif(sum(views_c), 0), sum(f_end)) AS denominator_c,
+                   coalesce(nullif(sum(views_p), 0), sum(f_prev)) AS denominator_p
+            FROM acc LEFT JOIN posts ON posts.account_id = acc.id
+            GROUP BY acc.network
+        ), rows AS (
+            SELECT * FROM per_network
+            UNION ALL
+            SELECT 'total', sum(accounts), sum(audience_c), sum(audience_p), sum(growth_c), sum(growth_p),
+                   sum(posts_c), sum(posts_p), sum(reposts_c), sum(reposts_p), sum(engagements_c),
+                   sum(engagements_p), sum(views_c), sum(views_p), sum(reach_c), sum(reach_p), sum(clicks_c),
+                   sum(clicks_p), sum(denominator_c), sum(denominator_p)
+            FROM per_network
+        ), rated AS (
+            SELECT *, engagements_c::float8 / nullif(denominator_c, 0) AS rate_c,
+                   engagements_p::float8 / nullif(denominator_p, 0) AS rate_p
+            FROM rows
+        )
+        SELECT network, accounts, {", ".join(_delta_columns(name) for name in DELTAS)} FROM rated
         """,
         {"org": org_id, "ws": workspace_id, **bounds},
     )
-    return {r[0]: (*posts.get(r[0], (0, 0, None, None, None, None)), r[1], r[2]) for r in cursor.fetchall()}
+    return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+POST_COLUMNS = (
+    "p.id, p.account_id, a.network, p.external_id, p.published_at, p.kind, p.content_type, p.text, p.permalink,"
+    " p.hashtags, p.likes, p.comments, p.shares, p.quotes, p.saves, p.views, p.reach, p.clicks"
+)
 
 
 def bare_top_posts(cursor, org_id: int, account_id: int, bounds: dict) -> list:
+    """The account's ten own posts of the period with the most engagements: every column of the
+    posts table's row, our engagements and the engagement rate (over views, else over the account's
+    last known followers)."""
     eng = ENG.format(p="p.")
     cursor.execute(
         f"""
-        SELECT p.id, {eng} AS eng
-        FROM analytics_post p
+        SELECT {POST_COLUMNS}, {eng} AS eng,
+               CASE WHEN p.views > 0 THEN ({eng})::float8 / p.views
+                    ELSE ({eng})::float8 / (SELECT d.followers FROM analytics_accountdailymetrics d
+                                            WHERE d.organization_id = p.organization_id AND d.account_id = p.account_id
+                                              AND d.followers > 0 ORDER BY d.date DESC LIMIT 1) END
+        FROM analytics_post p JOIN networks_socialaccount a ON a.id = p.account_id
         WHERE p.organization_id = %(org)s AND p.account_id = %(acc)s AND p.kind <> 'repost'
           AND p.published_at >= %(cs)s AND p.published_at < %(ce)s
         ORDER BY eng DESC NULLS LAST, p.id DESC LIMIT 10
@@ -315,13 +367,9 @@ def bare_heatmap(cursor, org_id: int, account_id: int, bounds: dict) -> dict:
 
 
 def bare_curve(cursor, org_id: int, post_id: int, account_id: int, content_type: str) -> tuple:
+    """The post's curve and its account's median post (same content type, by engagements) with its
+    curve: hours since publication, engagements, views at each snapshot."""
     eng = ENG.format(p="")
-    curve_sql = (
-        f"SELECT captured_at, {eng}, views FROM analytics_postmetricssnapshot"
-        " WHERE organization_id = %s AND post_id = %s ORDER BY captured_at"
-    )
-    cursor.execute(curve_sql, [org_id, post_id])
-    points = cursor.fetchall()
     cursor.execute(
         f"""
         SELECT id FROM analytics_post
@@ -334,8 +382,18 @@ def bare_curve(cursor, org_id: int, post_id: int, account_id: int, content_type:
         {"org": org_id, "acc": account_id, "ct": content_type},
     )
     median_id = cursor.fetchone()[0]
-    cursor.execute(curve_sql, [org_id, median_id])
-    return points, median_id, cursor.fetchall()
+    cursor.execute(
+        f"""
+        SELECT s.post_id, round(extract(epoch FROM s.captured_at - p.published_at) / 3600, 3)::float8,
+               {ENG.format(p="s.")}, s.views
+        FROM analytics_postmetricssnapshot s JOIN analytics_post p ON p.id = s.post_id
+        WHERE s.organization_id = %(org)s AND p.organization_id = %(org)s AND s.post_id IN (%(post)s, %(median)s)
+        ORDER BY s.post_id, s.captured_at
+        """,
+        {"org": org_id, "post": post_id, "median": median_id},
+    )
+    rows = cursor.fetchall()
+    return [r[1:] for r in rows if r[0] == post_id], median_id, [r[1:] for r in rows if r[0] == median_id]
 
 
 # --- measurement --------------------------------------------------------------------------------
@@ -351,31 +409,73 @@ def timed(fn, repeats: int) -> tuple[list[float], object]:
     return samples, result
 
 
+def timed_pair(first, second, repeats: int) -> tuple[list[float], object, list[float], object]:
+    """Both warm, then alternated run by run: on a shared machine whose load changes during the run,
+    both sides see the same load (timing all of one then all of the other skews the ratio)."""
+    first(), second()
+    samples_first, samples_second = [], []
+    for _ in range(repeats):
+        for fn, samples in ((first, samples_first), (second, samples_second)):
+            started = time.perf_counter()
+            result = fn()
+            samples.append((time.perf_counter() - started) * 1000)
+            if fn is first:
+                result_first = result
+            else:
+                result_second = result
+    return samples_first, result_first, samples_second, result_second
+
+
 def p(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(*, quick: bool) -> dict:  # noqa: PLR0915 — one scenario, read top down
+def run(*, quick: bool) -> dict:
     import django
 
     django.setup()
     from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    alice, agency, counts = build(quick)
+    return {"quick": quick, **counts, **measure(alice, agency, repeats=15 if quick else 30)}
+
+
+def _same(ours, bare) -> bool:
+    """Equal numbers: exact for integers and None, to 1e-9 (relative) for floats."""
+    if ours is None or bare is None:
+        return ours is None and bare is None
+    if isinstance(ours, float) or isinstance(bare, float):
+        return abs(float(ours) - float(bare)) <= 1e-9 * max(1.0, abs(float(bare)))
+    return ours == bare
+
+
+def check_same(ours, bare, what: str) -> None:
+    ours, bare = list(ours), list(bare)
+    assert len(ours) == len(bare), (what, ours, bare)
+    for n, (o, b) in enumerate(zip(ours, bare, strict=True)):
+        assert _same(o, b), (what, n, o, b)
+
+
+def measure(alice, agency, *, repeats: int) -> dict:  # noqa: PLR0915 — one scenario, read top down
+    import dataclasses
+
     from django.db import connection
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
     from django_scopes import scope
 
     from accounts.models import Membership, Workspace
+    from analytics.definitions import ENGAGEMENT_RATE_BASE
     from analytics.models import Post
     from analytics.queries import BestTimeQuery, Filters, OverviewQuery, Period, PostCurveQuery, TopPostsQuery
     from analytics.queries.base import Query
     from networks.models import SocialAccount
 
-    call_command("migrate", verbosity=0)
-    alice, agency, counts = build(quick)
+    # The bare overview divides engagements by views, else followers, on every network.
+    assert set(ENGAGEMENT_RATE_BASE.values()) == {"views"}, "bare_overview's rate no longer matches the definitions"
     period = Period(END - dt.timedelta(days=89), END)
-    repeats = 15 if quick else 30
     with scope(organization=agency):
         membership = Membership.objects.select_related("organization").get(organization=agency, user=alice)
         workspaces = Workspace.objects.filter(organization=agency).order_by("pk")
@@ -384,18 +484,25 @@ def run(*, quick: bool) -> dict:  # noqa: PLR0915 — one scenario, read top dow
         probe = Query(agency, membership=membership, period=period)
         cs, ce = probe.bounds(period)
         ps, _pe = probe.bounds(period.previous())
-        bounds = {"cs": cs, "ce": ce, "ps": ps, "end": period.end, "prev_end": period.previous().end}
+        bounds = {
+            "cs": cs,
+            "ce": ce,
+            "ps": ps,
+            "end": period.end,
+            "prev_end": period.previous().end,
+            "prev2_end": period.previous().previous().end,
+        }
 
         def ours():
+            # As the pages do: one shared dict per page (the dashboard; the account and post pages).
             overview = OverviewQuery(
-                agency, membership=membership, period=period, filters=Filters(workspace_id=workspace.pk)
+                agency, membership=membership, period=period, filters=Filters(workspace_id=workspace.pk), shared={}
             ).run()
-            top = TopPostsQuery(
-                agency, membership=membership, period=period, filters=Filters(account_ids=(account.pk,))
-            ).run()
-            heatmap = BestTimeQuery(agency, membership=membership, period=period, account=account).run()
+            page = {"membership": membership, "period": period, "shared": {}}
+            top = TopPostsQuery(agency, filters=Filters(account_ids=(account.pk,)), **page).run()
+            heatmap = BestTimeQuery(agency, account=account, **page).run()
             post = Post.objects.get(organization=agency, pk=top[0].id)
-            curve = PostCurveQuery(agency, membership=membership, period=period, post=post).run()
+            curve = PostCurveQuery(agency, post=post, **page).run()
             return overview, top, heatmap, curve
 
         def bare():
@@ -410,23 +517,34 @@ def run(*, quick: bool) -> dict:  # noqa: PLR0915 — one scenario, read top dow
                 curve = bare_curve(cursor, agency.pk, top[0][0], account.pk, cursor.fetchone()[0])
             return overview, top, heatmap, curve
 
-        query_samples, (overview, top, heatmap, curve) = timed(ours, repeats)
-        bare_samples, (b_overview, b_top, b_heatmap, b_curve) = timed(bare, repeats)
-        # Same numbers, or the comparison means nothing.
+        query_samples, result, bare_samples, bare_result = timed_pair(ours, bare, repeats)
+        overview, top, heatmap, curve = result
+        b_overview, b_top, b_heatmap, b_curve = bare_result
+        # The same result set, or the comparison means nothing: every number of the overview (per
+        # network and in total, both periods, changes), every field of the top posts, every cell of
+        # the heatmap, both curves.
+        networks = {"total": overview.total, **overview.by_network}
+        assert set(networks) == set(b_overview), (set(networks), set(b_overview))
         for network, row in b_overview.items():
-            n = overview.by_network[network]
-            assert (n.posts.current, n.posts.previous) == (row[0], row[1]), network
-            assert (n.engagements.current, n.engagements.previous) == (row[2], row[3]), network
-            assert (n.views.current, n.views.previous) == (row[4], row[5]), network
-            assert (n.audience.current, n.audience.previous) == (row[6], row[7]), network
-        assert [(r.id, r.engagements) for r in top] == [tuple(r) for r in b_top]
+            n = networks[network]
+            values = [n.accounts]
+            for name in DELTAS:
+                d = getattr(n, "engagement_rate" if name == "rate" else name)
+                values += [d.current, d.previous, d.change, d.change_pct]
+            check_same(values, row, network)
+        assert len(top) == len(b_top) == 10
+        for row, b_row in zip(top, b_top, strict=True):
+            bare_row = list(b_row)
+            bare_row[9] = json.loads(bare_row[9]) if isinstance(bare_row[9], str) else bare_row[9]  # hashtags
+            check_same(dataclasses.astuple(row), bare_row, f"top post {row.id}")
         for (weekday, hour), (rate, posts) in b_heatmap.items():
             cell = heatmap.cells[weekday][hour]
-            assert cell.posts == posts and abs(cell.avg_engagement_rate - rate) < 1e-9
+            check_same((cell.avg_engagement_rate, cell.posts), (rate, posts), f"heat cell {weekday} {hour}")
         assert sum(c.posts for row in heatmap.cells for c in row) == sum(v[1] for v in b_heatmap.values())
-        assert [(pt.engagements, pt.views) for pt in curve.points] == [(e, v) for _c, e, v in b_curve[0]]
+        check_same([dataclasses.astuple(p) for p in curve.points], [tuple(r) for r in b_curve[0]], "curve")
         assert curve.median_post_id == b_curve[1]
-        log(f"query layer and bare SQL agree ({len(b_overview)} networks, {len(top)} top posts)")
+        check_same([dataclasses.astuple(p) for p in curve.median_points], [tuple(r) for r in b_curve[2]], "median")
+        log(f"query layer and bare SQL agree ({len(b_overview)} overview rows, {len(top)} top posts)")
         top_post = top[0].id
 
     client = Client()
@@ -467,8 +585,7 @@ def run(*, quick: bool) -> dict:  # noqa: PLR0915 — one scenario, read top dow
     log("per URL p50 ms: " + json.dumps(per_url))
     query_p50, bare_p50 = statistics.median(query_samples), statistics.median(bare_samples)
     return {
-        "quick": quick,
-        **counts,
+        "database_pool": bool(connection.settings_dict.get("OPTIONS", {}).get("pool")),
         "pages_measured": measured_pages,
         "query_p50_ms": round(query_p50, 2),
         "bare_sql_p50_ms": round(bare_p50, 2),

@@ -4,13 +4,10 @@ audience, daily metrics, best time to post, a post's curve."""
 import dataclasses
 import datetime as dt
 
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Subquery, Sum, When
-from django.db.models import Case as SqlCase
-from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay
 from django.utils.translation import gettext as _
 
-from analytics.models import DAILY_FIELDS, Post, PostKind, PostMetricsSnapshot
-from analytics.queries.base import Query, engagement_expression
+from analytics.models import DAILY_FIELDS, Post, PostKind
+from analytics.queries.base import Query, as_date, aware, engagement_sql, fetch, float_sql, sum_sql
 from analytics.queries.results import CurvePoint, DailyPoint, HeatCell, Heatmap, Number, PostCurve
 from networks.models import SocialAccount
 
@@ -40,16 +37,15 @@ class DailyMetricsSeriesQuery(AccountQuery):
         self.metrics = tuple(metrics)
 
     def run(self) -> dict[str, list[tuple[dt.date, Number]]]:
-        rows = (
-            self.daily_in(self.period)
-            .values("date")
-            .annotate(**{f"m_{m}": Sum(m) for m in self.metrics})
-            .order_by("date")
-        )
-        by_date = {r["date"]: r for r in rows}
+        # The metric names are checked against DAILY_FIELDS above: only known column names reach the SQL.
+        where, params = self.daily_where("d", self.period)
+        sums = ", ".join(sum_sql(f"d.{m}") for m in self.metrics)
+        sql = f"SELECT d.date, {sums} FROM analytics_accountdailymetrics d WHERE {where} GROUP BY d.date"  # noqa: S608
+        rows = fetch(sql, params)
+        by_date = {as_date(r[0]): r[1:] for r in rows}
         return {
-            m: [(day, by_date[day][f"m_{m}"] if day in by_date else None) for day in self.period.dates()]
-            for m in self.metrics
+            m: [(day, by_date[day][i] if day in by_date else None) for day in self.period.dates()]
+            for i, m in enumerate(self.metrics)
         }
 
 
@@ -85,38 +81,36 @@ class BestTimeQuery(AccountQuery):
     number of posts behind each cell."""
 
     def run(self) -> Heatmap:
-        # The account's last known followers, as a scalar subquery of the same statement (one
-        # round trip instead of two); NULL when unknown, which makes the fallback rate NULL.
-        followers = Subquery(
-            self.daily().filter(date__lte=self.period.end, followers__gt=0).order_by("-date").values("followers")[:1],
-            output_field=IntegerField(),
+        # The account's last known followers (on or before the period's last day) is a scalar
+        # subquery of the same statement; NULL when unknown, which makes the fallback rate NULL.
+        daily_where, daily_params = self.daily_where("d")
+        followers = (
+            f"(SELECT d.followers FROM analytics_accountdailymetrics d WHERE {daily_where}"  # noqa: S608
+            " AND d.date <= %s AND d.followers > 0 ORDER BY d.date DESC LIMIT 1)"
         )
-        engagements = Cast(engagement_expression(), FloatField())
-        rate = SqlCase(
-            When(views__gt=0, then=engagements / Cast(F("views"), FloatField())),
-            default=engagements / Cast(followers, FloatField()),
-            output_field=FloatField(),
-        )
-        rows = (
-            self.posts_in(self.period, own_only=True)
-            .annotate(
-                weekday=ExtractIsoWeekDay("published_at", tzinfo=self.tz),
-                hour=ExtractHour("published_at", tzinfo=self.tz),
-            )
-            .values("weekday", "hour")
-            .annotate(rate=Avg(rate), posts=Count("pk"))
-            .order_by()
-        )
+        engagements = float_sql(engagement_sql("p"))
+        weekday, weekday_params = self.local_part_sql("iso_week_day", "p.published_at")
+        hour, hour_params = self.local_part_sql("hour", "p.published_at")
+        where, params = self.post_where_in(self.period, own_only=True)
+        sql = f"""
+            SELECT {weekday}, {hour},
+                   AVG(CASE WHEN p.views > 0 THEN {engagements} / {float_sql("p.views")}
+                            ELSE {engagements} / {float_sql(followers)} END),
+                   COUNT(*)
+            FROM analytics_post p WHERE {where}
+            GROUP BY 1, 2
+        """  # noqa: S608 (fixed SQL, values are parameters)
+        rows = fetch(sql, [*weekday_params, *hour_params, *daily_params, self.period.end, *params])
         cells = [[HeatCell(None, 0) for _h in range(24)] for _d in range(7)]
-        for r in rows:
-            cells[r["weekday"] - 1][r["hour"]] = HeatCell(r["rate"], r["posts"])
+        for weekday_value, hour_value, rate, posts in rows:
+            cells[int(weekday_value) - 1][int(hour_value)] = HeatCell(rate, posts)
         return Heatmap(time_zone=str(self.tz), cells=cells)
 
 
-def _curve(post: Post, snapshots) -> list[CurvePoint]:
+def _curve(published_at: dt.datetime, snapshots) -> list[CurvePoint]:
     return [
         CurvePoint(
-            hours_since_publish=round((captured_at - post.published_at).total_seconds() / 3600, 3),
+            hours_since_publish=round((captured_at - published_at).total_seconds() / 3600, 3),
             engagements=engagements,
             views=views,
         )
@@ -132,39 +126,45 @@ class PostCurveQuery(Query):
         super().__init__(*args, **kwargs)
         self.post = post
 
-    def _snapshots(self, *posts: Post) -> dict[int, list]:
-        """Every snapshot of the given posts in one query, per post in capture order."""
-        rows = (
-            PostMetricsSnapshot.objects.filter(organization_id=self.organization.pk, post_id__in=[p.pk for p in posts])
-            .annotate(eng=engagement_expression())
-            .order_by("post_id", "captured_at")
-            .values_list("post_id", "captured_at", "eng", "views")
-        )
-        by_post: dict[int, list] = {p.pk: [] for p in posts}
-        for post_id, captured_at, eng, views in rows:
-            by_post[post_id].append((captured_at, eng, views))
-        return by_post
-
     def run(self) -> PostCurve:
+        """One statement: the account's median own post of the same content type by engagements
+        (ties by id: the row at offset count // 2), then every snapshot of the post and of that
+        median post in capture order (snapshot_natural_key)."""
         post = self.post
-        siblings = (
-            Post.objects.filter(
-                organization_id=self.organization.pk,
-                account_id=post.account_id,
-                content_type=post.content_type,
-            )
-            .exclude(kind=PostKind.REPOST)
-            .annotate(eng=engagement_expression())
-            .filter(eng__isnull=False)
+        eng = engagement_sql("m")
+        same = (
+            "m.organization_id = %s AND m.account_id = %s AND m.content_type = %s AND m.kind <> %s"
+            f" AND {eng} IS NOT NULL"
         )
-        count = siblings.count()
-        median = None
-        if count:
-            median = siblings.order_by("eng", "pk").only("pk", "published_at")[count // 2]
-        snapshots = self._snapshots(post, median) if median else self._snapshots(post)
+        values = [self.organization.pk, post.account_id, post.content_type, PostKind.REPOST]
+        sql = f"""
+            WITH median AS (
+                SELECT m.id, m.published_at FROM analytics_post m WHERE {same} ORDER BY {eng}, m.id
+                LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM analytics_post m WHERE {same})
+            )
+            SELECT 0, id, published_at, NULL, NULL FROM median
+            UNION ALL
+            SELECT 1, s.post_id, s.captured_at, {engagement_sql("s")}, s.views
+            FROM analytics_postmetricssnapshot s WHERE s.organization_id = %s AND s.post_id = %s
+            UNION ALL
+            SELECT 1, s.post_id, s.captured_at, {engagement_sql("s")}, s.views
+            FROM analytics_postmetricssnapshot s JOIN median ON s.post_id = median.id
+            WHERE s.organization_id = %s AND s.post_id <> %s
+            ORDER BY 1, 2, 3
+        """  # noqa: S608 (fixed SQL, values are parameters)
+        median_id, median_published_at = None, None
+        snapshots: dict[int, list] = {post.pk: []}
+        for kind, post_id, moment, engagements, views in fetch(
+            sql, [*values, *values, self.organization.pk, post.pk, self.organization.pk, post.pk]
+        ):
+            if kind == 0:
+                median_id, median_published_at = post_id, aware(moment)
+                snapshots.setdefault(median_id, [])
+            else:
+                snapshots[post_id].append((aware(moment), engagements, views))
         return PostCurve(
             post_id=post.pk,
-            points=_curve(post, snapshots[post.pk]),
-            median_post_id=median.pk if median else None,
-            median_points=_curve(median, snapshots[median.pk]) if median else [],
+            points=_curve(post.published_at, snapshots[post.pk]),
+            median_post_id=median_id,
+            median_points=_curve(median_published_at, snapshots[median_id]) if median_id is not None else [],
         )

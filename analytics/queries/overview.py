@@ -1,15 +1,13 @@
 """Headline numbers of a workspace (or any filtered set of accounts) per network and in total,
-for a period and the previous one of the same length: two aggregate queries, whatever the size
-of the tenant."""
+for a period and the previous one of the same length: one statement over the visible accounts,
+whatever the size of the tenant (plus the per-request lookup of those accounts)."""
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Sum, Value, When
+from dataclasses import dataclass, field
 
 from analytics.definitions import ENGAGEMENT_RATE_BASE
-from analytics.models import AccountDailyMetrics, PostKind
-from analytics.queries.base import Query, engagement_expression
+from analytics.queries.base import Query, aware, db_datetime, engagement_sql, fetch, in_list, sum_sql
 from analytics.queries.params import Period
 from analytics.queries.results import Delta, NetworkOverview, Number, Overview
-from networks import selectors as network_selectors
 
 TOTAL = "total"
 _POST_SUMS = ("engagements", "views", "reach", "clicks")
@@ -34,85 +32,95 @@ def rate_denominator(network: str, views: Number, followers: Number) -> Number:
     return followers
 
 
-def followers_at(query: Query, cutoffs: dict[str, object], group_by: str = "network"):
-    """Per network: the sum over accounts of each account's last known followers on or before each
-    cutoff date (one correlated index lookup per account and cutoff on daily_natural_key)."""
-    annotations = {
-        name: Subquery(
-            AccountDailyMetrics.objects.filter(
-                organization_id=query.organization.pk,
-                account_id=OuterRef("pk"),
-                date__lte=cutoff,
-                followers__isnull=False,
-            )
-            .order_by("-date")
-            .values("followers")[:1],
-            output_field=IntegerField(),
+@dataclass
+class AccountTotals:
+    """One visible account's numbers for a period ("c") and the previous one ("p"): own posts,
+    reposts (counted apart), sums of the own posts' counters, and its last known followers on or
+    before each cutoff day."""
+
+    account_id: int
+    status: str
+    last_synced_at: object
+    followers: dict[str, Number]
+    numbers: dict[str, Number] = field(default_factory=dict)
+
+
+_SUMS = (("engagements", None), ("views", "views"), ("reach", "reach"), ("clicks", "clicks"))
+
+
+def account_totals(query: Query, current: Period, previous: Period, cutoffs: dict) -> dict[int, AccountTotals]:
+    """Per visible account, in one statement: the posts of both periods by conditional
+    aggregation (own posts, reposts, engagements, views, reach, clicks — read through
+    post_org_account_published) joined to the account row, whose followers at each cutoff day are
+    correlated lookups on daily_natural_key (the last known value on or before that day)."""
+    cur_start, cur_end = query.bounds(current)
+    prev_start, _prev_end = query.bounds(previous)
+    cs = db_datetime(cur_start)
+    posts_where, posts_params = query.post_where(start=prev_start, end=cur_end)
+    columns, column_params = [], []
+    for test in ("p.published_at >= %s", "p.published_at < %s"):
+        columns += [
+            f"SUM(CASE WHEN {test} AND p.kind <> 'repost' THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {test} AND p.kind = 'repost' THEN 1 ELSE 0 END)",
+        ]
+        column_params += [cs, cs]
+        for _name, column in _SUMS:
+            value = engagement_sql("p") if column is None else f"p.{column}"
+            columns.append(sum_sql(f"CASE WHEN {test} AND p.kind <> 'repost' THEN {value} END"))
+            column_params.append(cs)
+    followers = [
+        "(SELECT d.followers FROM analytics_accountdailymetrics d WHERE d.organization_id = a.organization_id"
+        " AND d.account_id = a.id AND d.date <= %s AND d.followers IS NOT NULL ORDER BY d.date DESC LIMIT 1)"
+        for _name in cutoffs
+    ]
+    accounts, account_params = in_list("a.id", query.account_ids)
+    names = [f"n{i}" for i in range(len(columns))]
+    sql = f"""
+        SELECT a.id, a.status, a.last_synced_at, {", ".join(followers)}, {", ".join(f"g.{n}" for n in names)}
+        FROM networks_socialaccount a
+        LEFT JOIN (
+            SELECT p.account_id, {", ".join(f"{c} AS {n}" for c, n in zip(columns, names, strict=True))}
+            FROM analytics_post p WHERE {posts_where} GROUP BY p.account_id
+        ) g ON g.account_id = a.id
+        WHERE a.organization_id = %s AND {accounts}
+        ORDER BY a.id
+    """  # noqa: S608 (fixed SQL, values are parameters)
+    params = [*cutoffs.values(), *column_params, *posts_params, query.organization.pk, *account_params]
+    result = {}
+    keys = []
+    for bucket in ("c", "p"):
+        keys += [f"posts_{bucket}", f"reposts_{bucket}", *(f"{name}_{bucket}" for name, _c in _SUMS)]
+    n_followers = len(cutoffs)
+    for row in fetch(sql, params):
+        totals = AccountTotals(
+            account_id=row[0],
+            status=row[1],
+            last_synced_at=aware(row[2]),
+            followers=dict(zip(cutoffs, row[3 : 3 + n_followers], strict=True)),
         )
-        for name, cutoff in cutoffs.items()
-    }
-    # The visible accounts are already resolved (query.account_ids): no need to compile the
-    # membership's workspace subquery again here.
-    accounts = (
-        network_selectors.accounts_for(query.organization)
-        .filter(pk__in=query.account_ids)
-        .annotate(**annotations)
-        .order_by()
-    )
-    return accounts.values(group_by).annotate(accounts=Count("pk"), **{f"sum_{name}": Sum(name) for name in cutoffs})
+        for key, value in zip(keys, row[3 + n_followers :], strict=True):
+            totals.numbers[key] = (value or 0) if key.startswith(("posts_", "reposts_")) else value
+        result[totals.account_id] = totals
+    return result
 
 
 class OverviewQuery(Query):
-    def _post_aggregates(self, current: Period, previous: Period) -> dict[str, dict]:
-        """Per network and period ("c" current, "p" previous): posts, reposts and sums of the own
-        posts' counters. Grouped by (network, period, kind) in SQL (at most 24 rows), rather than
-        one filtered aggregate per number: the same work for the database, a quarter of the
-        query-building for Django."""
-        cur_start, cur_end = self.bounds(current)
-        prev_start, _prev_end = self.bounds(previous)
-        rows = (
-            self.posts()
-            .filter(published_at__gte=prev_start, published_at__lt=cur_end)
-            .annotate(
-                bucket=Case(When(published_at__gte=cur_start, then=Value("c")), default=Value("p")),
-            )
-            .values("bucket", "kind", network=F("account__network"))
-            .annotate(
-                count=Count("pk"),
-                engagements=Sum(engagement_expression()),
-                views=Sum("views"),
-                reach=Sum("reach"),
-                clicks=Sum("clicks"),
-            )
-            .order_by()
-        )
-        result: dict[str, dict] = {}
-        for row in rows:
-            totals = result.setdefault(row["network"], {})
-            suffix = row["bucket"]
-            if row["kind"] == PostKind.REPOST:
-                totals[f"reposts_{suffix}"] = totals.get(f"reposts_{suffix}", 0) + row["count"]
-                continue
-            totals[f"posts_{suffix}"] = totals.get(f"posts_{suffix}", 0) + row["count"]
-            for name in _POST_SUMS:
-                totals[f"{name}_{suffix}"] = add(totals.get(f"{name}_{suffix}"), row[name])
-        return result
-
     def run(self) -> Overview:
         current = self.period
         previous = current.previous()
         before_previous = previous.previous()
-        posts = self._post_aggregates(current, previous)
-        audience = {
-            row["network"]: row
-            for row in followers_at(self, {"end": current.end, "prev": previous.end, "prev2": before_previous.end})
-        }
-        by_network: dict[str, dict[str, dict[str, Number]]] = {}
-        for network in sorted(audience):
-            p = posts.get(network, {})
-            a = audience[network]
+        cutoffs = {"end": current.end, "prev": previous.end, "prev2": before_previous.end}
+        totals = account_totals(self, current, previous, cutoffs)
+        per_network: dict[str, list[AccountTotals]] = {}
+        for account_id, account in self.visible_accounts.items():
+            if account_id in totals:
+                per_network.setdefault(account.network, []).append(totals[account_id])
+        by_network: dict[str, dict] = {}
+        for network in sorted(per_network):
+            rows = per_network[network]
+            a = {key: add(*(r.followers[key] for r in rows)) for key in cutoffs}
             values: dict[str, dict[str, Number]] = {"c": {}, "p": {}}
-            for suffix, followers_key, earlier_key in (("c", "sum_end", "sum_prev"), ("p", "sum_prev", "sum_prev2")):
+            for suffix, followers_key, earlier_key in (("c", "end", "prev"), ("p", "prev", "prev2")):
                 v = values[suffix]
                 v["audience"] = a[followers_key]
                 v["growth"] = (
@@ -120,16 +128,16 @@ class OverviewQuery(Query):
                     if a[followers_key] is not None and a[earlier_key] is not None
                     else None
                 )
-                v["posts"] = p.get(f"posts_{suffix}", 0)
-                v["reposts"] = p.get(f"reposts_{suffix}", 0)
+                v["posts"] = sum(r.numbers[f"posts_{suffix}"] for r in rows)
+                v["reposts"] = sum(r.numbers[f"reposts_{suffix}"] for r in rows)
                 for name in _POST_SUMS:
-                    v[name] = p.get(f"{name}_{suffix}")
+                    v[name] = add(*(r.numbers[f"{name}_{suffix}"] for r in rows))
                 v["denominator"] = rate_denominator(network, v["views"], v["audience"])
                 v["engagement_rate"] = ratio(v["engagements"], v["denominator"])
-            by_network[network] = {"accounts": a["accounts"], **values}
-        totals: dict[str, dict[str, Number]] = {"c": {}, "p": {}}
+            by_network[network] = {"accounts": len(rows), **values}
+        totals_all: dict[str, dict[str, Number]] = {"c": {}, "p": {}}
         for suffix in ("c", "p"):
-            t = totals[suffix]
+            t = totals_all[suffix]
             for name in ("audience", "growth", "posts", "reposts", "denominator", *_POST_SUMS):
                 t[name] = add(*(n[suffix][name] for n in by_network.values()))
             t["posts"] = t["posts"] or 0
@@ -161,6 +169,6 @@ class OverviewQuery(Query):
             period_end=current.end,
             previous_start=previous.start,
             previous_end=previous.end,
-            total=overview(TOTAL, sum(n["accounts"] for n in by_network.values()), totals["c"], totals["p"]),
+            total=overview(TOTAL, sum(n["accounts"] for n in by_network.values()), totals_all["c"], totals_all["p"]),
             by_network={name: overview(name, n["accounts"], n["c"], n["p"]) for name, n in by_network.items()},
         )

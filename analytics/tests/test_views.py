@@ -293,8 +293,9 @@ def _grow(account: SocialAccount, n: int) -> None:
 
 
 # Session, user, membership and the header (membership list, unread count): 5; the rest is the
-# page's own reads, one or two per chart, whatever the number of posts or accounts.
-PAGES = {"dashboard": 14, "account": 24, "overview": 11, "post": 15}
+# page's own reads, one statement per chart or table at most (the visible accounts are looked up
+# once per page), whatever the number of posts or accounts.
+PAGES = {"dashboard": 11, "account": 15, "overview": 8, "post": 11}
 
 
 def _page_url(name: str, tenancy, facts) -> str:

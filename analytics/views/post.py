@@ -1,7 +1,7 @@
 """One post: its counters (a repost's belong to the original and are shown apart) and its
 engagement curve from the snapshots against the account's median post of the same type."""
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -11,9 +11,8 @@ from accounts.roles import Capability, role_can
 from analytics import charts
 from analytics.models import METRIC_FIELDS, ContentType, Post, PostKind, PostTheme
 from analytics.queries.account import PostCurveQuery
-from analytics.queries.base import engagement_expression
 from analytics.queries.params import Filters, period_from_request
-from analytics.queries.posts import post_for_member, post_rate_expression, post_row, visible_themes
+from analytics.queries.posts import post_for_member, post_rows, visible_themes
 from analytics.views.base import chart_download, local_today, render_local
 
 # Counters shown on the page, in this order (the JSON split of reactions is shown apart).
@@ -70,15 +69,7 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
         PostTheme.objects.filter(organization_id=post.organization_id, post=post).values_list("theme_id", "source")
     )
     # Our engagement and rate for this post, by the same SQL as every table (analytics.definitions).
-    row = post_row(
-        Post.objects.filter(organization_id=post.organization_id, pk=post.pk)
-        .annotate(
-            engagements_total=engagement_expression(),
-            engagement_rate=post_rate_expression(),
-            network=F("account__network"),
-        )
-        .get()
-    )
+    (row,) = post_rows(query, [post.pk])
     context = {
         "row": row,
         "labels": [(theme, labelled[theme.pk]) for theme in themes if theme.pk in labelled],
