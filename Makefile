@@ -21,7 +21,7 @@ BENCH_ARGS ?=
 PROCFILE ?= Procfile.demo
 DEMO_URL ?= http://127.0.0.1:8000
 
-.PHONY: help setup demo test bench lint format gettext venv deps messages migrate static seed
+.PHONY: help setup demo test bench lint format gettext venv deps messages migrate static seed report-packages
 
 help:
 	@echo "make demo    set up, seed the demo and run web + Celery worker + beat (Ctrl-C stops all)"
@@ -36,6 +36,20 @@ gettext:
 	@if ! command -v msgfmt >/dev/null 2>&1; then \
 		echo ">>> msgfmt is missing: installing GNU gettext from Debian (apt-get install gettext)"; \
 		apt-get update && apt-get install -y gettext; \
+	fi
+
+# Reports (reports/): WeasyPrint lays PDFs out with Pango/HarfBuzz (libharfbuzz-subset0 is otherwise
+# missing) and DejaVu fonts; kaleido renders the charts with Debian's Chromium (never a downloaded
+# browser); poppler-utils reads PDFs back in the tests. Installed from Debian when missing.
+REPORT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils
+report-packages:
+	@command -v dpkg-query >/dev/null 2>&1 || exit 0; missing=""; \
+	for pkg in $(REPORT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo ">>> Installing from Debian for PDF reports:$$missing"; \
+		apt-get update && apt-get install -y --no-install-recommends $$missing; \
 	fi
 
 # Debian's own python3 ships venv without ensurepip (package python3-venv); the image's does not need it.
@@ -72,7 +86,7 @@ migrate: deps
 static: deps
 	@$(MANAGE) collectstatic --noinput --verbosity 0
 
-setup: messages migrate static
+setup: report-packages messages migrate static
 
 # --- The two README commands --------------------------------------------------------------------
 
@@ -86,6 +100,7 @@ DEMO_ENV := SIMULATOR_URL=http://127.0.0.1:8900 X_CLIENT_ID=overgraph-demo X_CLI
 seed: setup
 	@$(MANAGE) seed_demo
 	@$(DEMO_ENV) $(MANAGE) seed_demo_networks --start-simulator
+	@$(MANAGE) seed_demo_reports
 
 # Each process of the Procfile runs under honcho; Ctrl-C stops them all. `exec` hands the terminal's
 # signals straight to honcho instead of make. `--env /dev/null`: honcho would otherwise load .env,
