@@ -100,6 +100,7 @@ DEMO_ENV := SIMULATOR_URL=http://127.0.0.1:8900 X_CLIENT_ID=overgraph-demo X_CLI
 seed: setup
 	@$(MANAGE) seed_demo
 	@$(DEMO_ENV) $(MANAGE) seed_demo_networks --start-simulator
+	@$(DEMO_ENV) $(MANAGE) seed_demo_listening --start-simulator
 	@$(MANAGE) seed_demo_reports
 
 # Each process of the Procfile runs under honcho; Ctrl-C stops them all. `exec` hands the terminal's

@@ -237,7 +237,7 @@ def listening_caption(rng: random.Random, tag: str, language: str, account: str)
     """A public post under one of the city's tags, in ``language``; some moving posts mention
     ``account`` (the city's X handle)."""
     if tag == "déménagement":
-        if rng.random() < 0.12:
+        if rng.random() < 0.25:
             pool = MOVING_MENTIONS_FR if language == "fr" else MOVING_MENTIONS_EN
             return rng.choice(pool).format(account=account)
         if language == "en":
