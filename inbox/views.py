@@ -112,14 +112,14 @@ def _bulk(request, workspace):
             )
             failed = [r for r in results if not r.ok]
             if failed:
-                messages.warning(request, _("%(count)s action(s) refused by the network.") % {"count": len(failed)})
+                messages.warning(request, _("Refused by the network: %(count)s.") % {"count": len(failed)})
         else:
             messages.error(request, _("Unknown action."))
             return redirect(back)
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect(back)
-    messages.success(request, _("%(count)s conversation(s) updated.") % {"count": len(threads)})
+    messages.success(request, _("Conversations updated: %(count)s.") % {"count": len(threads)})
     return redirect(back)
 
 
