@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digests": {"task": "accounts.tasks.notification_digests_dispatch", "schedule": 3600.0},
     # Meta webhook events whose processing message was lost are queued again (networks/webhooks/).
     "webhook-events-sweep": {"task": "networks.webhooks.tasks.webhook_events_sweep", "schedule": 600.0},
+    # Settled webhook events (people's messages in their payloads) past WEBHOOK_EVENT_RETENTION_DAYS.
+    "webhook-events-purge": {"task": "networks.webhooks.tasks.webhook_events_purge", "schedule": 86400.0},
     # X compliance: posts deleted on X are deleted here, checked once a day (docs/webhooks.md).
     "x-compliance": {"task": "networks.webhooks.tasks.x_compliance_dispatch", "schedule": 86400.0},
     # The sync engine's dispatcher queues what is due (networks/sync/dispatch.py).
@@ -390,6 +392,9 @@ X_CLIENT_SECRET = env.str("X_CLIENT_SECRET", default=_SIMULATED_APP)
 META_APP_ID = env.str("META_APP_ID", default=_SIMULATED_APP)
 META_APP_SECRET = env.str("META_APP_SECRET", default=_SIMULATED_APP)
 META_WEBHOOK_VERIFY_TOKEN = env.str("META_WEBHOOK_VERIFY_TOKEN", default="")
+# Days a settled Meta webhook delivery is kept (its payload holds people's messages); at least 2,
+# Meta's retry window (networks/webhooks/retention.py).
+WEBHOOK_EVENT_RETENTION_DAYS = env.int("WEBHOOK_EVENT_RETENTION_DAYS", default=30)
 # X compliance re-checks the stored posts published in this many days; each post X returns is a
 # billed read (docs/webhooks.md "X compliance").
 X_COMPLIANCE_WINDOW_DAYS = env.int("X_COMPLIANCE_WINDOW_DAYS", default=90)
