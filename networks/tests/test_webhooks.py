@@ -414,3 +414,38 @@ def test_it_makes_the_reacted_post_due_in_the_real_fact_store(
     body["entry"][0]["changes"][0]["value"]["post_id"] = reacted
     meta.post(json.dumps(body).encode())
     assert [due.external_id for due in real.posts_due(page, timezone.now(), 10)] == [reacted]
+
+
+def test_it_purges_settled_events_past_their_retention_but_never_pending_ones(db, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from networks.models import WebhookEvent
+    from networks.webhooks.retention import webhook_events_purge
+
+    settings.WEBHOOK_EVENT_RETENTION_DAYS = 30
+    now = timezone.now()
+
+    def event(key: str, status: str, age_days: float) -> None:
+        WebhookEvent.objects.create(
+            object="page",
+            entry_id="1",
+            field="feed",
+            payload={},
+            dedup_key=key,
+            status=status,
+            received_at=now - dt.timedelta(days=age_days),
+        )
+
+    event("old-processed", WebhookEvent.Status.PROCESSED, 31)
+    event("old-failed", WebhookEvent.Status.FAILED, 40)
+    event("old-pending", WebhookEvent.Status.PENDING, 90)
+    event("recent-processed", WebhookEvent.Status.PROCESSED, 29)
+    assert webhook_events_purge(now=now) == 2
+    assert set(WebhookEvent.objects.values_list("dedup_key", flat=True)) == {"old-pending", "recent-processed"}
+    # A retention below Meta's retry window would forget an event before its redelivery.
+    settings.WEBHOOK_EVENT_RETENTION_DAYS = 0
+    event("yesterday", WebhookEvent.Status.PROCESSED, 1)
+    assert webhook_events_purge(now=now) == 1  # only the 29-day-old one (older than 2 days)
+    assert set(WebhookEvent.objects.values_list("dedup_key", flat=True)) == {"old-pending", "yesterday"}

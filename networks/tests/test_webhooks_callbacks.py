@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import time
 
 import pytest
 from django.urls import reverse
@@ -36,7 +37,7 @@ def meta_app(settings):
 
 def signed(user_id: str, **extra) -> str:
     return signed_request_encode(
-        {"algorithm": "HMAC-SHA256", "issued_at": 1764482400, "user_id": user_id, **extra}, SECRET
+        {"algorithm": "HMAC-SHA256", "issued_at": int(time.time()), "user_id": user_id, **extra}, SECRET
     )
 
 
@@ -72,9 +73,28 @@ def test_it_decodes_a_valid_signed_request():
 
 def test_it_matches_meta_documented_construction():
     # HMAC-SHA256 over the base64url payload as sent, keyed with the app secret.
-    payload = b64(json.dumps({"algorithm": "HMAC-SHA256", "user_id": "1"}).encode())
-    signature = b64(hmac.new(SECRET.encode(), payload.encode(), hashlib.sha256).digest())
-    assert signed_request_decode(f"{signature}.{payload}", SECRET)["user_id"] == "1"
+    payload = {"algorithm": "HMAC-SHA256", "issued_at": int(time.time()), "user_id": "1"}
+    encoded = b64(json.dumps(payload).encode())
+    signature = b64(hmac.new(SECRET.encode(), encoded.encode(), hashlib.sha256).digest())
+    assert signed_request_decode(f"{signature}.{encoded}", SECRET)["user_id"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("issued_at", "accepted"),
+    [(-23 * 3600, True), (-25 * 3600, False), (4 * 60, True), (10 * 60, False), (None, False), ("now", False)],
+    ids=["23h-old", "25h-old-replay", "skewed-4min", "future-10min", "missing", "not-a-number"],
+)
+def test_it_refuses_a_replayed_or_undated_signed_request(issued_at, accepted):
+    now = 1_790_000_000
+    payload = {"algorithm": "HMAC-SHA256", "user_id": VIRGINIE}
+    if issued_at is not None:
+        payload["issued_at"] = now + issued_at if isinstance(issued_at, int) else issued_at
+    request = signed_request_encode(payload, SECRET)
+    if accepted:
+        assert signed_request_decode(request, SECRET, now=now)["user_id"] == VIRGINIE
+    else:
+        with pytest.raises(InvalidSignedRequestError, match="issued_at"):
+            signed_request_decode(request, SECRET, now=now)
 
 
 @pytest.mark.parametrize(
@@ -95,7 +115,9 @@ def test_it_refuses_a_tampered_signed_request(mangle):
 
 
 def test_it_refuses_another_algorithm_even_correctly_signed():
-    request = signed_request_encode({"algorithm": "HMAC-SHA1", "user_id": VIRGINIE}, SECRET)
+    request = signed_request_encode(
+        {"algorithm": "HMAC-SHA1", "issued_at": int(time.time()), "user_id": VIRGINIE}, SECRET
+    )
     with pytest.raises(InvalidSignedRequestError, match="algorithm"):
         signed_request_decode(request, SECRET)
 

@@ -12,12 +12,19 @@
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import hmac
 import json
+import time
 
 SIGNATURE_PREFIX = "sha256="
 SIGNED_REQUEST_ALGORITHM = "HMAC-SHA256"
+# Meta calls the deauthorisation and deletion callbacks when the person acts; a signed_request
+# older than this is a replay (it would otherwise stay valid forever), and one from the future
+# beyond clock skew is forged or broken.
+SIGNED_REQUEST_MAX_AGE = dt.timedelta(days=1)
+CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
 class InvalidSignedRequestError(ValueError):
@@ -51,8 +58,9 @@ def signed_request_encode(payload: dict, secret: str) -> str:
     return base64.urlsafe_b64encode(signature).rstrip(b"=").decode() + "." + encoded
 
 
-def signed_request_decode(signed_request: str, secret: str) -> dict:
-    """The verified payload of a signed_request, or InvalidSignedRequestError."""
+def signed_request_decode(signed_request: str, secret: str, *, now: float | None = None) -> dict:
+    """The verified, fresh payload of a signed_request, or InvalidSignedRequestError. ``now``:
+    epoch seconds (tests)."""
     if not secret:
         raise InvalidSignedRequestError("META_APP_SECRET is not configured")
     encoded_signature, _, encoded_payload = (signed_request or "").strip().partition(".")
@@ -72,4 +80,10 @@ def signed_request_decode(signed_request: str, secret: str) -> dict:
     expected = hmac.new(secret.encode(), encoded_payload.encode(), hashlib.sha256).digest()
     if not hmac.compare_digest(expected, signature):
         raise InvalidSignedRequestError("bad signature")
+    issued_at = payload.get("issued_at")
+    if not isinstance(issued_at, int) or isinstance(issued_at, bool):
+        raise InvalidSignedRequestError("no issued_at")
+    age = (time.time() if now is None else now) - issued_at
+    if age > SIGNED_REQUEST_MAX_AGE.total_seconds() or age < -CLOCK_SKEW.total_seconds():
+        raise InvalidSignedRequestError("stale or future issued_at (a replay?)")
     return payload

@@ -14,7 +14,7 @@ from accounts.models import Organization
 from networks.models import Network, SocialAccount
 from networks.providers.errors import AuthExpired, ProviderError
 from networks.services.accounts import account_mark_needs_reauth
-from networks.webhooks import compliance, services
+from networks.webhooks import compliance, retention, services
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,12 @@ def webhook_events_sweep() -> int:
     for event_id in pending:
         webhook_event_process_task.delay(event_id)
     return len(pending)
+
+
+@shared_task
+def webhook_events_purge() -> int:
+    """Delete settled webhook events past their retention (networks/webhooks/retention.py)."""
+    return retention.webhook_events_purge()
 
 
 @shared_task
