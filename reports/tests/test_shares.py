@@ -96,3 +96,15 @@ def test_it_revokes_from_the_report_page(tenancy, reports, login, client):
     assert client.get(link(share)).status_code == 200
     assert login(tenancy.alice).post(url).status_code == 302
     assert client.get(link(share)).status_code == 410
+
+
+def test_it_reloads_the_page_when_the_poll_sees_the_report_ready(tenancy, reports, login):
+    url = reverse(
+        "reports_detail", kwargs={"org": tenancy.org_a.slug, "workspace_id": tenancy.a1.pk, "report_id": reports[0].pk}
+    )
+    response = login(tenancy.dana).get(url, HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
+    with scope(organization=tenancy.org_a):
+        Report.objects.filter(pk=reports[0].pk).update(status=Report.Status.RUNNING, progress_done=2, progress_total=4)
+    fragment = login(tenancy.dana).get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="50"' in fragment and "hx-trigger" in fragment

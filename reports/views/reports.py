@@ -108,7 +108,12 @@ def reports_detail(request: HttpRequest, workspace_id: int, report_id: int) -> H
         "shares": [(share, share_services.share_url(share, absolute=True)) for share in shares],
         "share_days": settings.REPORTS_SHARE_TTL_DAYS,
     }
-    if getattr(request, "htmx", False) and report.status in (Report.Status.PENDING, Report.Status.RUNNING):
+    if getattr(request, "htmx", False):
+        if report.status == Report.Status.DONE:
+            # The progress poll sees the report ready: reload the whole page, which shows it.
+            response = HttpResponse("")
+            response["HX-Refresh"] = "true"
+            return response
         return render_local(request, "reports/_status.html", context)
     return render_local(request, "reports/detail.html", context)
 
