@@ -38,6 +38,7 @@ HISTORY_DAYS = 56
 MIN_HISTORY_DAYS = 21
 LEVEL_DAYS = 14
 SPREAD_DAYS = 28
+MIN_SHARE_VOLUME = 10
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class SeriesSource:
     daily: Callable[..., dict[dt.date, float]]  # daily(organization, workspace, start, end) -> {date: value}
     drivers: Callable[..., list[dict]]  # drivers(organization, workspace, day) -> [{kind, label, url, count}]
     kind: str = "count"  # "count" (Poisson noise floor, relative margin) or "share" (0..1, absolute margin)
+    # For a share: the key of the count series it is a share of. A day with fewer than
+    # MIN_SHARE_VOLUME of them never alerts (1 negative message out of 2 is no storm).
+    volume_key: str | None = None
 
 
 _SOURCES: dict[str, SeriesSource] = {}

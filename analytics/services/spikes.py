@@ -78,6 +78,13 @@ _title = lazy(_title_text, str)
 _body = lazy(_body_text, str)
 
 
+def _enough_volume(source: spikes.SeriesSource, organization, workspace, day: dt.date) -> bool:
+    volume_source = spikes.series_source(source.volume_key) if source.volume_key else None
+    if volume_source is None:
+        return True
+    return volume_source.daily(organization, workspace, day, day).get(day, 0.0) >= spikes.MIN_SHARE_VOLUME
+
+
 def spikes_detect(*, organization: Organization, workspace: Workspace, day: dt.date) -> list[SpikeAlert]:
     """Check ``day`` on every registered series of ``workspace``; store and announce new alerts.
 
@@ -91,7 +98,7 @@ def spikes_detect(*, organization: Organization, workspace: Workspace, day: dt.d
         try:
             series = source.daily(organization, workspace, start, day)
             detection = spikes.detect(series, day, sensitivity=sensitivity, kind=source.kind)
-            if detection is None or not detection.is_spike:
+            if detection is None or not detection.is_spike or not _enough_volume(source, organization, workspace, day):
                 continue
             drivers = list(source.drivers(organization, workspace, day) or [])[:MAX_DRIVERS]
         except Exception:

@@ -137,6 +137,34 @@ def test_it_stores_an_alert_with_its_drivers_and_notifies_once(tenancy, storm_so
     assert notifications[0].url == reverse("analytics_spikes", args=[tenancy.org_a.slug, tenancy.a1.pk])
 
 
+def test_it_ignores_a_negative_share_on_a_quiet_day(tenancy, storm_source):
+    def share(organization, workspace, start, end):
+        days = (end - start).days + 1
+        return {**{start + dt.timedelta(days=i): 0.1 for i in range(days)}, DAY: 0.9}
+
+    def few(organization, workspace, start, end):
+        return {start + dt.timedelta(days=i): 3.0 for i in range((end - start).days + 1)}
+
+    sources = [
+        spikes.SeriesSource("test.few", "Few", few, lambda *args: []),
+        spikes.SeriesSource(
+            "test.busy_share", "Busy", share, lambda *args: [], kind="share", volume_key="test.inbound"
+        ),
+        spikes.SeriesSource("test.quiet_share", "Quiet", share, lambda *args: [], kind="share", volume_key="test.few"),
+    ]
+    for source in sources:
+        spikes.register_series_source(source)
+    try:
+        with scope(organization=tenancy.org_a):
+            created = spikes_detect(organization=tenancy.org_a, workspace=tenancy.a1, day=DAY)
+    finally:
+        for source in sources:
+            spikes.unregister_series_source(source.key)
+    keys = {a.source_key for a in created}
+    assert "test.busy_share" in keys  # 120 messages that day
+    assert "test.quiet_share" not in keys  # 3 messages: a share of them means nothing
+
+
 def test_it_keeps_going_when_a_source_fails(tenancy, storm_source):
     def broken(*args):
         raise RuntimeError("boom")
