@@ -101,6 +101,7 @@ seed: setup
 	@$(MANAGE) seed_demo
 	@$(DEMO_ENV) $(MANAGE) seed_demo_networks --start-simulator
 	@$(DEMO_ENV) $(MANAGE) seed_demo_listening --start-simulator
+	@$(DEMO_ENV) $(MANAGE) seed_demo_inbox --start-simulator
 	@$(MANAGE) seed_demo_reports
 
 # Each process of the Procfile runs under honcho; Ctrl-C stops them all. `exec` hands the terminal's

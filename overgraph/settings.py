@@ -179,6 +179,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_IMPORTS = ["networks.webhooks.tasks"]
 # Synced into django-celery-beat's tables when beat starts; admins can tune them in Django admin.
 CELERY_BEAT_SCHEDULE = {
+    # Inbox: conversations waiting past their workspace's target are told (inbox/tasks.py).
+    "inbox-watch": {"task": "inbox.tasks.inbox_watch_dispatch", "schedule": 300.0},
     "notification-digests": {"task": "accounts.tasks.notification_digests_dispatch", "schedule": 3600.0},
     # Meta webhook events whose processing message was lost are queued again (networks/webhooks/).
     "webhook-events-sweep": {"task": "networks.webhooks.tasks.webhook_events_sweep", "schedule": 600.0},

@@ -99,3 +99,17 @@ def test_it_moderates_comments_with_a_reason_in_the_audit_log(tenancy, engine):
         events = AuditEvent.objects.filter(organization=tenancy.org_a, action__startswith="comment_")
         assert sorted(e.action for e in events) == ["comment_deleted", "comment_hidden", "comment_hidden"]
         assert events.filter(details__reason="Propos injurieux").count() == 2
+
+
+def test_it_tells_people_once_when_a_thread_waits_past_the_target(tenancy, celery_eager):
+    from accounts.models import Notification
+    from inbox.services.overdue import overdue_notify
+
+    account = make_account(tenancy.a1, network="facebook", external_id="p1")
+    make_thread(tenancy.a1, account, key="late", inbound=[utc(2026, 11, 30, 8)])
+    make_thread(tenancy.a1, account, key="fresh", inbound=[utc(2026, 11, 30, 11, 30)])
+    with scope(organization=tenancy.org_a):
+        assert overdue_notify(organization=tenancy.org_a, now=utc(2026, 11, 30, 12)) == 1
+        assert overdue_notify(organization=tenancy.org_a, now=utc(2026, 11, 30, 12, 5)) == 0  # told once
+        notes = Notification.objects.filter(organization=tenancy.org_a, kind="inbox_overdue")
+        assert [n.user for n in notes] == [tenancy.alice]  # the owner may answer; bob and dana may not

@@ -47,3 +47,25 @@ def test_it_fills_the_inbox_through_the_sync_engine(tenancy, engine, network, ki
     assert runs[0].status == SyncRun.Status.OK
     with scope(organization=tenancy.org_a):
         assert Message.objects.filter(organization=tenancy.org_a, account=account).count() == count
+
+
+def test_it_seeds_the_demo_inbox_through_the_sync_path(tenancy, engine, settings):
+    from django.core.management import call_command
+
+    from accounts.models import Organization
+    from inbox.management.commands.seed_demo_inbox import CITY
+    from inbox.models import Department
+    from inbox.tests.conftest import sim_account
+
+    settings.SIMULATOR_URL = engine.url
+    with scope(organization=tenancy.org_a):
+        Organization.objects.filter(pk=tenancy.org_a.pk).update(name=CITY)
+    for network in ("facebook", "instagram", "x"):
+        sim_account(tenancy.a1, engine, network)
+    call_command("seed_demo_inbox")
+    call_command("seed_demo_inbox")  # again: nothing doubles
+    with scope(organization=tenancy.org_a):
+        assert Department.objects.filter(organization=tenancy.org_a, workspace=tenancy.a1).count() == 5
+        threads = Thread.objects.filter(organization=tenancy.org_a, workspace=tenancy.a1)
+        assert {t.network for t in threads} == {"facebook", "instagram", "x"}
+        assert {t.language for t in threads} >= {"fr"}
