@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Membership, Organization, Role, User, Workspace
+from accounts.models import AuditEvent, Membership, Organization, Role, User, Workspace
+from accounts.services.audit import audit_record
 from accounts.services.notifications import notify
 from analytics.queries.params import period_from_request
 from reports.models import Report, ReportDelivery, ReportSchedule, ReportTemplate
+from reports.selectors import shares_of
 from reports.services.build import report_build, report_create
 from reports.services.shares import share_create, share_url
 
@@ -120,6 +122,19 @@ def schedule_save(
     schedule.next_run_at = schedule_next_run(schedule, now or timezone.now()) if active else None
     schedule.save()
     schedule.member_recipients.set(members)
+    # Reports leave the organisation by email: who receives them is worth a trace.
+    audit_record(
+        organization=organization,
+        action=AuditEvent.Action.SETTINGS_CHANGED,
+        actor=actor,
+        target=f"report schedule saved: {template.name}",
+        details={
+            "schedule": schedule.pk,
+            "members": sorted(u.email for u in members),
+            "external_emails": external_emails,
+            "active": active,
+        },
+    )
     return schedule
 
 
@@ -200,7 +215,9 @@ def delivery_send(*, delivery_id: int) -> bool:
         if report.status == Report.Status.PENDING:
             report_build(report_id=report.pk)
             report.refresh_from_db()
-        share = share_create(report=report, actor=None)
+        # A retry reuses the link an earlier attempt made, rather than minting one per attempt.
+        share = shares_of(report).filter(created_by=None, revoked_at=None, expires_at__gt=timezone.now()).first()
+        share = share or share_create(report=report, actor=None)
         recipients = _recipients(schedule)
         link = share_url(share, absolute=True)
         page = settings.SITE_URL.rstrip("/") + reverse(

@@ -17,6 +17,7 @@ from reports.media import InvalidImageError
 from reports.models import ReportTemplate
 from reports.services.branding import branding_save
 from reports.services.schedules import schedule_save
+from reports.services.templates import schedule_delete, template_delete, template_save
 from reports.views.branded import branded
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -32,13 +33,13 @@ def _template_page(request, workspace, template: ReportTemplate | None) -> HttpR
     if request.method == "POST":
         form = TemplateForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
-            template = template or ReportTemplate(
-                organization=request.organization, workspace=workspace, created_by=request.user
+            template_save(
+                organization=request.organization,
+                workspace=workspace,
+                actor=request.user,
+                data=form.cleaned_data,
+                template=template,
             )
-            for field in ("name", "period", "sections", "comparison", "language"):
-                setattr(template, field, data[field])
-            template.save()
             messages.success(request, _("Template saved."))
             return _home(request, workspace, "#templates")
         status = 400
@@ -70,7 +71,7 @@ def reports_template_edit(request: HttpRequest, workspace_id: int, template_id: 
 @require_POST
 def reports_template_delete(request: HttpRequest, workspace_id: int, template_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
-    selectors.template_in(workspace, template_id).delete()
+    template_delete(template=selectors.template_in(workspace, template_id), actor=request.user)
     messages.success(request, _("Template deleted (and its schedules)."))
     return _home(request, workspace, "#templates")
 
@@ -143,7 +144,7 @@ def reports_schedule_edit(request: HttpRequest, workspace_id: int, schedule_id: 
 @require_POST
 def reports_schedule_delete(request: HttpRequest, workspace_id: int, schedule_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
-    selectors.schedule_in(workspace, schedule_id).delete()
+    schedule_delete(schedule=selectors.schedule_in(workspace, schedule_id), actor=request.user)
     messages.success(request, _("Schedule deleted."))
     return _home(request, workspace, "#schedules")
 
