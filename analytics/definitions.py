@@ -38,6 +38,32 @@ DEFINITIONS: dict[str, Definition] = {
             ),
         ),
         Definition(
+            "sentiment",
+            _("Sentiment"),
+            _(
+                "Each comment, mention, private message or listening hit in French or English is read as negative, "
+                "neutral or positive by offline rules: word lists (VADER, its French translation and AFINN, "
+                "completed with our own social-media vocabulary), negation (\"pas terrible\", \"not good\"), "
+                "intensifiers (\"trop bien\", \"so good\"), capitals, stretched words, emoji and exclamation marks. "
+                "On public benchmarks of labelled tweets it agrees with human labels about six times in ten "
+                "(docs/performance.md): read trends and shares, not single messages. Messages in other languages "
+                "are left neutral. The negative share is the negative messages divided by the analysed ones."
+            ),
+        ),
+        Definition(
+            "spike-alerts",
+            _("Spike alerts"),
+            _(
+                "Every morning each watched daily series (messages received, share of negative messages, listening "
+                "hits) is compared with its usual level: the median of the same weekday over the last eight weeks, "
+                "moved along by the median of the last two weeks, with a spread measured robustly (median absolute "
+                "deviation). A day far above it, by both a number of spreads and a margin that depend on the "
+                "workspace's sensitivity, raises one alert per storm, with the posts, hashtags and authors behind it. "
+                "The false-alarm rate of each sensitivity is measured on real daily series and on simulated ones "
+                "with known events, and shown on the alerts page."
+            ),
+        ),
+        Definition(
             "engagement-rate",
             _("Engagement rate"),
             _(

@@ -136,3 +136,78 @@ def test_it_gives_no_sentiment_in_languages_it_cannot_read():
 def test_it_reads_exclamations_as_no_question():
     assert not analyse(["Quelle belle journée au forum"], languages=["fr"])[0].is_question
     assert not analyse(["What a lovely park"], languages=["en"])[0].is_question
+
+
+COMMENTS = [
+    "La piscine municipale est fermée depuis lundi, c'est pénible",
+    "Encore fermée la piscine municipale ? On fait comment avec les enfants",
+    "Merci pour le feu d'artifice, magnifique !",
+    "Le feu d'artifice était superbe, bravo",
+    "Les travaux rue Gambetta bloquent tout le quartier",
+    "Travaux rue Gambetta : le bus ne passe plus",
+    "Quand rouvre la piscine municipale ?",
+    "#Boulogne trop beau ce feu d'artifice",
+    "Une photo du marché ce matin",
+    "Rendez-vous au marché samedi",
+    "Le marché de Noël ouvre quand ?",
+    "@someone regarde https://example.com/x",
+]
+
+
+def test_it_extracts_keywords_with_example_messages():
+    from analytics.text.keywords import keywords
+
+    found = {k.term: k for k in keywords(COMMENTS, top=10)}
+    assert "piscine municipale" in found
+    assert "feu d'artifice" in found
+    assert "rue gambetta" in found or "travaux rue gambetta" in found
+    assert found["piscine municipale"].messages == 3
+    assert all("piscine municipale" in COMMENTS[i].lower() for i in found["piscine municipale"].examples)
+    assert "example" not in " ".join(found)  # links and mentions are no keywords
+    assert keywords([]) == []
+
+
+def test_it_groups_messages_into_topics_with_their_sentiment():
+    from analytics.text.keywords import topics
+
+    sentiments = [a.sentiment for a in analyse(COMMENTS, languages=["fr"] * len(COMMENTS))]
+    found = topics(COMMENTS, sentiments=sentiments)
+    by_label = {t.label: t for t in found}
+    assert {"piscine municipale", "feu d'artifice", "marché"} <= set(by_label)
+    assert by_label["feu d'artifice"].size == 3
+    assert by_label["feu d'artifice"].sentiment.get("positive", 0) >= 2
+    assert by_label["feu d'artifice"].negative_share == 0
+    assert len(by_label["marché"].examples) <= 3
+    with pytest.raises(ValueError, match="1 sentiments for 12 texts"):
+        topics(COMMENTS, sentiments=["neutral"])
+
+
+def test_it_counts_sentiment_per_day_and_week():
+    import datetime as dt
+
+    from analytics.text.timeline import most_negative, negative_share, sentiment_chart, sentiment_over_time
+
+    monday = dt.date(2026, 11, 23)
+    rows = [
+        (monday, "negative"),
+        (monday, "positive"),
+        (monday, None),
+        (monday + dt.timedelta(days=2), "negative"),
+        (monday + dt.timedelta(days=9), "neutral"),  # after the end: ignored
+    ]
+    days = sentiment_over_time(rows, start=monday, end=monday + dt.timedelta(days=6))
+    assert len(days) == 7
+    assert (days[0].negative, days[0].positive, days[0].not_analysed) == (1, 1, 1)
+    assert days[0].negative_share == 0.5
+    assert days[1].negative_share is None  # nothing analysed: not available, not 0
+    assert negative_share(days) == 2 / 3
+    weeks = sentiment_over_time(rows, start=monday, end=monday + dt.timedelta(days=13), by="week")
+    assert [w.start for w in weeks] == [monday, monday + dt.timedelta(days=7)]
+    assert weeks[1].neutral == 1
+    chart = sentiment_chart(days)
+    assert chart.figure["data"][0]["y"][0] == 1
+    assert chart.table.rows[1][-1] is None
+    assert sentiment_chart(sentiment_over_time([], start=monday, end=monday)).figure is None
+    assert most_negative([("a", -0.2), ("b", 0.4), ("c", -0.9)], limit=5) == [("c", -0.9), ("a", -0.2)]
+    with pytest.raises(ValueError, match="by must be"):
+        sentiment_over_time(rows, start=monday, end=monday, by="month")
