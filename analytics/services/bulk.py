@@ -1,9 +1,15 @@
 """Set-based upserts of facts on their natural keys.
 
-PostgreSQL: COPY the batch into a temporary staging table, then one
-``INSERT … SELECT … ON CONFLICT (key) DO UPDATE`` (or ``DO NOTHING`` for append-only tables).
-Measured on this machine (docs/performance.md, bench/ingest.py) against a plain COPY, where
+PostgreSQL, large batches (a backfill, bench/ingest.py): COPY the batch into a temporary staging
+table, then one ``INSERT … SELECT … ON CONFLICT (key) DO UPDATE`` (or ``DO NOTHING`` for
+append-only tables). Measured on this machine (docs/performance.md) against a plain COPY, where
 ``bulk_create(update_conflicts=True)`` reaches ~0.15: the staging table is the fast path.
+
+PostgreSQL, small batches (a sync's page of ≤ 100 posts): the same statement reading its rows
+from one array per column (``INSERT … SELECT … FROM unnest(%s::bigint[], …)``), one round trip
+and no staging table. Creating and truncating a temporary table are catalog writes that every
+other session must process (cache invalidations): with 32 syncs in flight they cost more than the
+rows (docs/performance.md "Sync").
 
 SQLite (the embedded demo): ``INSERT … ON CONFLICT`` through ``executemany`` in chunks — SQLite
 has no COPY and its executemany is already a tight loop in C.
@@ -17,16 +23,19 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import connection, models, transaction
 from psycopg.postgres import types as postgres_types
+from psycopg.types.json import Jsonb
 
 SQLITE_CHUNK = 2_000
 # Rows staged and inserted per statement on PostgreSQL. ~50,000 snapshot rows (~150 bytes) fill
 # the 8 MB of temp_buffers (PostgreSQL's default) a session keeps temporary tables in: a bigger
 # batch spills the staging table to disk and reads it back. Measured in docs/performance.md.
 STAGE_CHUNK = 50_000
+# Batches up to this many rows go in one statement with their rows as arrays; more are staged.
+ARRAY_ROWS = 1_000
 
 
 @dataclass(frozen=True)
@@ -143,11 +152,44 @@ def _staged(cursor, spec: UpsertSpec, rows: Iterable[Sequence]) -> Iterator[str]
         cursor.execute(f"TRUNCATE {stage}")  # frees the rows now, not at the session's next batch
 
 
+def _small(rows: Iterable[Sequence]) -> tuple[list[Sequence] | None, Iterable[Sequence]]:
+    """(the rows as a list, if at most ARRAY_ROWS; else None) and the rows to stage."""
+    iterator = iter(rows)
+    head = list(islice(iterator, ARRAY_ROWS + 1))
+    if len(head) <= ARRAY_ROWS:
+        return head, ()
+    return None, chain(head, iterator)
+
+
+def _array_source(spec: UpsertSpec, rows: list[Sequence]) -> tuple[str, list[list]]:
+    """``unnest(%s::type[], …) AS s(columns)`` and its parameters: one array per column."""
+    casts, params = [], []
+    for index, name in enumerate(spec.columns):
+        field = spec.model._meta.get_field(name)
+        values = [row[index] for row in rows]
+        if isinstance(field, models.JSONField):
+            values = [None if v is None else Jsonb(v) for v in values]
+        casts.append(f"%s::{field.db_type(connection)}[]")
+        params.append(values)
+    columns = ", ".join(_quote(c) for c in spec.column_names())
+    return f"unnest({', '.join(casts)}) AS s({columns})", params
+
+
 def _upsert_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     columns = ", ".join(_quote(c) for c in spec.column_names())
     keys = ", ".join(_quote(c) for c in spec.key_names())
+    distinct = f"DISTINCT ON ({keys}) " if spec.update else ""
+    small, rows = _small(rows)
     written = 0
     with connection.cursor() as cursor:
+        if small:
+            source, params = _array_source(spec, small)
+            cursor.execute(
+                f"INSERT INTO {_quote(spec.table)} ({columns}) SELECT {distinct}{columns} FROM {source} "  # noqa: S608
+                f"{_conflict_clause(spec)}",
+                params,
+            )
+            return cursor.rowcount
         for stage in _staged(cursor, spec, rows):
             select = f"SELECT {columns} FROM {stage}"  # noqa: S608
             if spec.update:
@@ -161,8 +203,13 @@ def _upsert_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
 def _update_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     table = _quote(spec.table)
     match = " AND ".join(f"{table}.{_quote(c)} = s.{_quote(c)}" for c in spec.key_names())
+    small, rows = _small(rows)
     written = 0
     with connection.cursor() as cursor:
+        if small:
+            source, params = _array_source(spec, small)
+            cursor.execute(f"UPDATE {table} SET {_assignments(spec, 's')} FROM {source} WHERE {match}", params)  # noqa: S608
+            return cursor.rowcount
         for stage in _staged(cursor, spec, rows):
             cursor.execute(f"UPDATE {table} SET {_assignments(spec, 's')} FROM {stage} AS s WHERE {match}")  # noqa: S608
             written += cursor.rowcount

@@ -1,6 +1,7 @@
 """The set-based upserts under the fact store (analytics.services.bulk), on both databases; the
 staging-table path is PostgreSQL's only."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -109,8 +110,9 @@ def test_it_loads_a_batch_with_one_insert_from_the_staging_table(accounts):
 
 @pytest.mark.postgres
 @postgresql_only
-def test_it_stages_each_column_list_apart(accounts):
+def test_it_stages_each_column_list_apart(accounts, monkeypatch):
     """Two specs of one table in one session: each has its own staging table."""
+    monkeypatch.setattr("analytics.services.bulk.ARRAY_ROWS", 0)  # stage even one row
     a = accounts.a
     bulk_upsert(FOLLOWERS_ONLY, [(a.organization_id, a.pk, DAY, 10, 300)])
     with connection.cursor() as cursor:
@@ -121,3 +123,32 @@ def test_it_stages_each_column_list_apart(accounts):
         cursor.execute("SELECT count(*) FROM pg_tables WHERE tablename LIKE '_stage_analytics_accountdailymetrics_%%'")
         assert cursor.fetchone() == (2,)
     assert _daily(a) == (12, 300)
+
+
+TRICKY = 'l\'été \\ "guillemets" {a,b} NULL'
+
+
+@pytest.mark.postgres
+@postgresql_only
+def test_it_writes_a_small_batch_in_one_statement_without_a_staging_table(accounts, store):
+    """A sync's page: one INSERT reading its rows from arrays, JSON, NULLs and quotes intact."""
+    a = accounts.a
+    rows = [(a.organization_id, a.pk, DAY - dt.timedelta(days=i), i, None) for i in range(100)]
+
+    with CaptureQueriesContext(connection) as queries:
+        written = bulk_upsert(FOLLOWERS_ONLY, rows)
+        updated = bulk_update(FOLLOWERS_ONLY, [(a.organization_id, a.pk, DAY, 7, 70)])
+        post = make_post("q", likes=1, reactions_by_type={"love": 2, "haha": None})
+        store.save_posts(a, [dataclasses.replace(post, text=TRICKY)], NOW)
+
+    assert (written, updated) == (100, 1)
+    assert _daily(a) == (7, 70)
+    assert not any("_stage_" in q["sql"] for q in queries)
+    assert sum(q["sql"].startswith(("INSERT", "UPDATE")) for q in queries[:2]) == 2
+    post = posts_of(a)["q"]
+    assert (post.text, post.hashtags, post.likes, post.reactions_by_type) == (
+        TRICKY,
+        ["Boulogne"],
+        1,
+        {"love": 2, "haha": None},
+    )

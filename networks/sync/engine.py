@@ -70,6 +70,9 @@ METRICS_BATCH = {Network.X: 100, Network.FACEBOOK: 25, Network.INSTAGRAM: 25}
 METRICS_PER_RUN = 500
 IN_RUN_ATTEMPTS = 3
 BACKFILL_DAILY_SHARE = 20  # progress points (of 100) for the daily part of a backfill
+# A lease renewed less than this share of its length ago is still ours (nobody may take it before
+# it expires): no need to write it again before each kind and each page.
+LEASE_RENEW_AFTER = 1 / 3
 
 
 class LeaseLost(Exception):  # noqa: N818 — a fate, like the provider errors
@@ -77,11 +80,29 @@ class LeaseLost(Exception):  # noqa: N818 — a fate, like the provider errors
 
 
 @dataclass
+class Lease:
+    """Our hold on an account during one sync (claimed just before this is made)."""
+
+    account: SocialAccount
+    owner: str
+    renewed: float = field(default_factory=time.monotonic)
+
+    def keep(self) -> bool:
+        """Renew the lease if a third of it has gone by; False when it was lost meanwhile."""
+        if time.monotonic() - self.renewed < settings.SYNC_LEASE_SECONDS * LEASE_RENEW_AFTER:
+            return True
+        if not account_lease_renew(account=self.account, owner=self.owner):
+            return False
+        self.renewed = time.monotonic()
+        return True
+
+
+@dataclass
 class Context:
     account: SocialAccount
     schedule: SyncSchedule
     run: SyncRun
-    owner: str
+    lease: Lease
     store: FactStore
     meter: limits.CallMeter
     now: dt.datetime = field(default_factory=network_now)
@@ -89,6 +110,7 @@ class Context:
     state: dict[str, Any] = field(default_factory=dict)
     slowdown: float = 1.0
     history_days: int | None = None
+    limits_read: "limits.Snapshot | None" = None
     # Shared by the kinds of one account's sync: the token is read and decrypted, and the
     # network's client built, once per account rather than once per kind.
     providers: dict[int, Provider] = field(default_factory=dict)
@@ -122,7 +144,7 @@ class Context:
         """Renew the lease (or stop if it was lost), save the resume point and progress: one
         transaction, one commit."""
         with transaction.atomic():
-            if not account_lease_renew(account=self.account, owner=self.owner):
+            if not self.lease.keep():
                 raise LeaseLost  # another worker owns the account now: write nothing
             schedule_state_save(schedule=self.schedule, state=self.state)
             fields = ["counts"]
@@ -203,9 +225,13 @@ def _walk_posts(ctx: Context, since: dt.datetime, on_page: Callable[[list[Post]]
             on_page(page.items)
         cursor = page.next_cursor
         ctx.state["posts"] = {"since": since.isoformat(), "cursor": cursor} if cursor else {}
-        ctx.checkpoint()
         if not cursor:
+            # No resume point to save: the run's end writes the state (if the worker dies first,
+            # the next run reads the last page again, idempotently).
+            if not ctx.lease.keep():
+                raise LeaseLost
             return
+        ctx.checkpoint()
 
 
 def step_posts(ctx: Context) -> dt.datetime:
@@ -317,6 +343,10 @@ def _finish(
         limits.x_reads_add(
             organization_id=ctx.account.organization_id, reads=ctx.counts.get("x_reads", 0), calls=ctx.meter.calls
         )
+        if ctx.limits_read is not None:
+            ctx.limits_read.x_used += ctx.counts.get("x_reads", 0)
+    if ctx.limits_read is not None and status != SyncRun.Status.OK:
+        ctx.limits_read.stale = True  # a limit was hit (or the run failed): read the limits again
     return run
 
 
@@ -324,13 +354,14 @@ def run_kind(
     *,
     account: SocialAccount,
     schedule: SyncSchedule,
-    owner: str,
+    owner: str | Lease,
     trigger: str,
     history_days: int | None = None,
     providers: dict[int, Provider] | None = None,
+    limits_read: limits.Snapshot | None = None,
 ) -> SyncRun:
-    """Run one kind for an account whose lease we hold, and write its SyncRun. ``providers``:
-    the account's provider, kept across the kinds of one sync."""
+    """Run one kind for an account whose lease we hold, and write its SyncRun. ``providers``
+    and ``limits_read``: the account's provider and limits, kept across the kinds of one sync."""
     run = SyncRun.objects.create(
         organization_id=account.organization_id, account=account, kind=schedule.kind, trigger=trigger
     )
@@ -338,14 +369,15 @@ def run_kind(
         account=account,
         schedule=schedule,
         run=run,
-        owner=owner,
+        lease=owner if isinstance(owner, Lease) else Lease(account=account, owner=owner),
         store=fact_store(),
         meter=limits.CallMeter(),
         state=dict(schedule.state or {}),
         history_days=history_days,
         providers={} if providers is None else providers,
+        limits_read=limits_read,
     )
-    blocked, network_slowdown = limits.run_limits(account, schedule.kind)
+    blocked, network_slowdown = limits.run_limits(account, schedule.kind, limits_read)
     if blocked is not None:
         return _finish(
             ctx,
@@ -353,7 +385,7 @@ def run_kind(
             error="waiting for the rate limit to reset",
             due_at=_network_time(blocked),
         )
-    ctx.slowdown = max(limits.x_slowdown(account), network_slowdown)
+    ctx.slowdown = max(limits.x_slowdown(account, limits_read), network_slowdown)
     if ctx.slowdown == float("inf") and schedule.kind != SyncKind.BACKFILL:
         # The organisation's X read budget is spent: no more reads until next month.
         next_month = (limits.month_of(ctx.now) + dt.timedelta(days=32)).replace(day=1)
@@ -400,7 +432,7 @@ def run_kind(
             return _finish(
                 ctx, status=SyncRun.Status.FAILED, error=error.message, due_at=ctx.now + cadence.backoff(attempts)
             )
-    waited = limits.record_usage(account=account, kind=schedule.kind, meter=ctx.meter)
+    waited = limits.record_usage(account=account, kind=schedule.kind, meter=ctx.meter, limits=limits_read)
     if waited is not None and due_at is not None:
         due_at = max(due_at, _network_time(waited))
     return _finish(ctx, status=SyncRun.Status.OK, due_at=due_at)
@@ -437,6 +469,7 @@ def account_sync(
         owner = new_owner()
         if not account_claim(account=account, owner=owner):
             return []
+        lease = Lease(account=account, owner=owner)  # counted from now: just after the claim
         runs: list[SyncRun] = []
         # We hold the lease: a run still "running" was cut short (a worker killed mid-sync).
         SyncRun.objects.filter(organization=organization_id, account=account, status=SyncRun.Status.RUNNING).update(
@@ -452,16 +485,20 @@ def account_sync(
             else:
                 schedules = schedules_due(account)
             providers: dict[int, Provider] = {}
+            limits_read: limits.Snapshot | None = None
             for schedule in schedules:
-                if not account_lease_renew(account=account, owner=owner):
+                if not lease.keep():
                     break  # our lease expired and another worker took the account
+                if limits_read is None or limits_read.stale:
+                    limits_read = limits.snapshot(account)
                 run = run_kind(
                     account=account,
                     schedule=schedule,
-                    owner=owner,
+                    owner=lease,
                     trigger=trigger,
                     history_days=history_days,
                     providers=providers,
+                    limits_read=limits_read,
                 )
                 runs.append(run)
                 if run.status == SyncRun.Status.NEEDS_REAUTH:

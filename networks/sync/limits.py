@@ -107,11 +107,11 @@ def app_block(*, network: str, until: dt.datetime | None = None, usage_percent: 
 def account_blocked_until(account: SocialAccount, kind: str, now: dt.datetime | None = None) -> dt.datetime | None:
     now = now or timezone.now()
     claim = SyncClaim.objects.filter(organization=account.organization_id, account=account).first()
-    moments = []
-    for key in (kind, ALL_KINDS):
-        value = (claim.blocked if claim else {}).get(key)
-        if value:
-            moments.append(dt.datetime.fromisoformat(value))
+    return _blocked_in(claim.blocked if claim else {}, kind, now)
+
+
+def _blocked_in(blocked: dict, kind: str, now: dt.datetime) -> dt.datetime | None:
+    moments = [dt.datetime.fromisoformat(blocked[key]) for key in (kind, ALL_KINDS) if blocked.get(key)]
     latest = max(moments, default=None)
     return latest if latest and latest > now else None
 
@@ -134,19 +134,58 @@ def blocked_until(account: SocialAccount, kind: str) -> dt.datetime | None:
     return max(found, default=None)
 
 
-def run_limits(account: SocialAccount, kind: str) -> tuple[dt.datetime | None, float]:
+@dataclass
+class Snapshot:
+    """The limits one account sync reads once for all its kinds (not once per kind): the app's
+    rate-limit row, the account's "blocked until" per kind, and for X its organisation's read
+    budget. The engine reads it again after a run that hit or recorded a limit (``stale``), and
+    adds each X run's reads to ``x_used`` itself."""
+
+    app: AppRateLimit | None
+    blocked: dict
+    x_used: int = 0
+    x_cap: int | None = None
+    stale: bool = False
+
+
+def snapshot(account: SocialAccount) -> Snapshot:
+    blocked = (
+        SyncClaim.objects.filter(organization=account.organization_id, account=account)
+        .values_list("blocked", flat=True)
+        .first()
+    )
+    used, cap = x_budget(account.organization_id) if account.network == Network.X else (0, None)
+    return Snapshot(app=_app_row(account.network), blocked=blocked or {}, x_used=used, x_cap=cap)
+
+
+def run_limits(account: SocialAccount, kind: str, limits: Snapshot | None = None) -> tuple[dt.datetime | None, float]:
     """Before a run: ``blocked_until`` and ``network_slowdown`` from one read of the app's row
-    (read by every run of every account: one statement instead of two)."""
+    (read by every run of every account: one statement instead of two), or from ``limits``."""
     now = timezone.now()
-    row = _app_row(account.network)
-    found = [m for m in (_row_blocked_until(row, now), account_blocked_until(account, kind, now)) if m]
+    if limits is None:
+        row, account_until = _app_row(account.network), account_blocked_until(account, kind, now)
+    else:
+        row, account_until = limits.app, _blocked_in(limits.blocked, kind, now)
+    found = [m for m in (_row_blocked_until(row, now), account_until) if m]
     slowdown = 1.0 if account.network == Network.X else cadence.usage_slowdown(row.usage_percent if row else None)
     return max(found, default=None), slowdown
 
 
-def record_usage(*, account: SocialAccount, kind: str, meter: CallMeter) -> dt.datetime | None:
+def record_usage(
+    *, account: SocialAccount, kind: str, meter: CallMeter, limits: Snapshot | None = None
+) -> dt.datetime | None:
     """After a run: slow down BEFORE a 429 from what the network announced. Returns the moment this
-    account's ``kind`` may run again if it must wait, else None."""
+    account's ``kind`` may run again if it must wait, else None. ``limits``: the app's usage as
+    this account sync read it (instead of reading it again), marked stale when this blocks."""
+    until = _record_usage(account=account, kind=kind, meter=meter, limits=limits)
+    if until is not None and limits is not None:
+        limits.stale = True
+    return until
+
+
+def _record_usage(
+    *, account: SocialAccount, kind: str, meter: CallMeter, limits: Snapshot | None
+) -> dt.datetime | None:
     now = timezone.now()
     if account.network == Network.X and meter.last_x is not None:
         usage = meter.last_x
@@ -159,10 +198,11 @@ def record_usage(*, account: SocialAccount, kind: str, meter: CallMeter) -> dt.d
     if account.network != Network.X and meter.meta_percent is not None:
         # Written when it matters for the slow-down (or to lower a value that did): one write per
         # run of every Meta account would be a hot row for nothing.
-        if (
-            meter.meta_percent >= USAGE_WORTH_WRITING
-            or (app_usage_percent(account.network) or 0) >= USAGE_WORTH_WRITING
-        ):
+        if limits is not None:
+            stored = limits.app.usage_percent if limits.app else None
+        else:
+            stored = app_usage_percent(account.network) if meter.meta_percent < USAGE_WORTH_WRITING else None
+        if meter.meta_percent >= USAGE_WORTH_WRITING or (stored or 0) >= USAGE_WORTH_WRITING:
             app_block(network=account.network, usage_percent=meter.meta_percent)
         if meter.meta_percent >= META_BLOCK_PERCENT:
             regain = dt.timedelta(minutes=meter.meta_regain_minutes) if meter.meta_regain_minutes else META_PAUSE
@@ -195,11 +235,11 @@ def x_budget(organization: Organization | int, moment: dt.datetime | None = None
     return (usage.reads if usage else 0), (budget.monthly_cap if budget else None)
 
 
-def x_slowdown(account: SocialAccount) -> float:
+def x_slowdown(account: SocialAccount, limits: Snapshot | None = None) -> float:
     """How much to stretch this X account's polling as its organisation's budget runs out."""
     if account.network != Network.X:
         return 1.0
-    used, cap = x_budget(account.organization_id)
+    used, cap = (limits.x_used, limits.x_cap) if limits is not None else x_budget(account.organization_id)
     return cadence.budget_slowdown(used, cap)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -29,7 +30,7 @@ from networks.simulator.server import mint_tokens
 from networks.simulator.world import BOULOGNE
 from networks.sync import dispatch, limits
 from networks.sync.clock import set_network_now
-from networks.sync.engine import account_sync
+from networks.sync.engine import Lease, account_sync
 from networks.sync.schedules import account_claim, schedules_ensure
 from networks.tests.factories import make_account
 from networks.tests.memory_store import MemoryFactStore, memory_store
@@ -325,8 +326,32 @@ def test_it_stops_writing_when_its_lease_was_taken_over(tenancy, engine, store, 
         schedules_ensure(account=account)
     before = schedule(account, SyncKind.POSTS)
     renewals = iter([True])  # the lease is renewed before the run, then lost at its first checkpoint
+    monkeypatch.setattr("networks.sync.engine.LEASE_RENEW_AFTER", 0)  # renewed every time it is kept
     monkeypatch.setattr("networks.sync.engine.account_lease_renew", lambda **kw: next(renewals, False))
     [run] = sync(account, [SyncKind.POSTS])
     assert run.status == SyncRun.Status.PARTIAL and "lease lost" in run.error
     after = schedule(account, SyncKind.POSTS)
     assert (after.due_at, after.state, after.last_status) == (before.due_at, before.state, before.last_status)
+
+
+def test_it_renews_a_lease_only_once_a_third_of_it_has_gone_by(tenancy, engine, store, monkeypatch):
+    """A lease renewed a moment ago cannot have been taken (it has not expired): no write before
+    each kind and page; past a third of its length, every keep renews it, and a lost one stops."""
+    account = sim_account(tenancy, engine, "x")
+    renewals = []
+    monkeypatch.setattr(
+        "networks.sync.engine.account_lease_renew", lambda **kw: renewals.append(kw["owner"]) or len(renewals) < 2
+    )
+    runs = sync(account, [SyncKind.DAILY, SyncKind.POSTS, SyncKind.POST_METRICS])
+    assert [r.status for r in runs] == [SyncRun.Status.OK] * 3 and renewals == []
+
+    clock = [0.0]
+    monkeypatch.setattr("networks.sync.engine.time.monotonic", lambda: clock[0])
+    lease = Lease(account=account, owner="me", renewed=0.0)
+    clock[0] = settings.SYNC_LEASE_SECONDS / 3 - 1
+    assert lease.keep() and renewals == []
+    clock[0] = settings.SYNC_LEASE_SECONDS / 3 + 1
+    assert lease.keep() and renewals == ["me"]
+    assert lease.keep()  # renewed just now
+    clock[0] += settings.SYNC_LEASE_SECONDS / 3 + 1
+    assert not lease.keep()  # the second renewal finds the lease taken
