@@ -147,7 +147,16 @@ class PostMetricsSnapshot(PostCounters):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="snapshots", db_index=False)
+    # No database constraint on the post either (its check at commit was a third of ingest's time,
+    # the one cost a plain COPY does not pay: docs/performance.md "Ingest"). "A snapshot never
+    # outlives its post" is kept by a locking protocol instead (analytics/services/ingest.py):
+    # the writes of snapshots lock their posts (FOR NO KEY UPDATE) before reading their ids, and
+    # deletions lock the posts before deleting what references them, so the two serialise; Django
+    # still cascades a post's deletion here, and snapshots_orphaned_delete sweeps what a deletion
+    # outside that protocol (a raw SQL delete) would leave.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="snapshots", db_index=False, db_constraint=False
+    )
     captured_at = models.DateTimeField(_("read at"), default=timezone.now)
 
     objects = ScopedManager(organization="organization")

@@ -8,6 +8,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Organization
 from analytics.models import ThemeRule
+from analytics.services.ingest import snapshots_orphaned_delete
 from analytics.services.themes import themes_apply
 
 # Beat runs this every THEMES_INTERVAL; the window overlaps the previous run so a post stored
@@ -55,3 +56,10 @@ def spikes_detect_organization_task(organization_id: int) -> int:
     if organization is None:
         return 0
     return spikes_detect_organization(organization=organization)
+
+
+@shared_task(acks_late=True)
+def snapshots_orphans_sweep() -> int:
+    """Weekly: delete the snapshots whose post is gone (only a deletion outside ingest's locking
+    protocol can leave one: analytics/services/ingest.py). A platform job across every tenant."""
+    return snapshots_orphaned_delete()

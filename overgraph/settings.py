@@ -203,6 +203,8 @@ CELERY_BEAT_SCHEDULE = {
     "reports-exports-purge": {"task": "reports.tasks.exports_purge_task", "schedule": 3600.0},
     # Spike alerts on yesterday's registered daily series (analytics/spikes.py); idempotent.
     "analytics-spikes-detect": {"task": "analytics.tasks.spikes_detect_dispatch", "schedule": 3600.0},
+    # Snapshots whose post was deleted outside ingest's locking protocol (analytics/services/ingest.py).
+    "analytics-snapshots-orphans": {"task": "analytics.tasks.snapshots_orphans_sweep", "schedule": 7 * 86400.0},
 }
 
 # --- Authentication (django-allauth) ------------------------------------------------------------

@@ -3,6 +3,21 @@ never one query per post, always within the account's organisation.
 
 A value a network did not report this time never erases one it reported before: the upserts
 ``COALESCE`` new and stored counters. Snapshots hold what each read returned, NULL included.
+
+"A snapshot never outlives its post" is a locking protocol, not a foreign-key constraint (its
+check at commit cost a third of ingest's time: docs/performance.md "Ingest"). On PostgreSQL:
+
+* the writes that append snapshots read their posts' ids with ``SELECT … FOR NO KEY UPDATE``
+  (``_stored``), in id order, inside their transaction — the lock the post's own update takes
+  anyway, taken before the ids are used; a post they insert is invisible to others until commit;
+* deletions lock the posts ``FOR UPDATE`` (id order) before deleting what references them
+  (``_delete_posts_where``).
+
+So a deletion and an ingest of the same post serialise: the ingest either waits for the deletion
+and no longer finds the post, or goes first and the deletion then sees (and deletes) its
+snapshots. Django's own cascades (an organisation or account deleted through the ORM) do not take
+these locks: ``snapshots_orphaned_delete`` (weekly, analytics/tasks.py) sweeps what one racing an
+ingest could leave. SQLite (the embedded demo) has one writer at a time.
 """
 
 import datetime as dt
@@ -10,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from analytics.models import DAILY_FIELDS, METRIC_FIELDS, AccountDailyMetrics, Post, PostMetricsSnapshot
 from analytics.services.bulk import UpsertSpec, bulk_update, bulk_upsert
@@ -97,12 +112,16 @@ def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
 
 
 def _stored(account: SocialAccount, external_ids: Sequence[str]) -> dict[str, tuple[int, Counters]]:
-    """Id and counters of the account's stored posts among ``external_ids`` (one query a chunk)."""
+    """Id and counters of the account's stored posts among ``external_ids`` (one query a chunk),
+    locked until the caller's transaction ends: their snapshots are written next (see above)."""
     stored: dict[str, tuple[int, Counters]] = {}
     for chunk in _chunks(external_ids):
-        rows = Post.objects.filter(
-            organization_id=account.organization_id, account_id=account.pk, external_id__in=chunk
-        ).values_list("external_id", "id", *METRIC_FIELDS)
+        rows = (
+            Post.objects.filter(organization_id=account.organization_id, account_id=account.pk, external_id__in=chunk)
+            .select_for_update(no_key=True)
+            .order_by("pk")
+            .values_list("external_id", "id", *METRIC_FIELDS)
+        )
         for external_id, pk, *counters in rows:
             stored[external_id] = (pk, tuple(counters))
     return stored
@@ -242,8 +261,14 @@ def _delete_posts_where(account: SocialAccount, **lookups: Any) -> int:
     post and delete each dependent by post id alone, which no index serves (there is none on
     post_id by itself, on purpose: DESIGN.md "Performance budgets"). Every model referencing Post
     is a tenant table with its own organisation and CASCADE (test_it_deletes_what_references_posts).
+
+    The posts are locked first (id order, as ingest locks them): an ingest of one of them in
+    progress finishes before its snapshots are deleted, and one starting later waits, then no
+    longer finds the post — no snapshot outlives its post (see the module's docstring).
     """
     posts = Post.objects.filter(organization_id=account.organization_id, account_id=account.pk, **lookups)
+    if not list(posts.select_for_update().order_by("pk").values_list("pk", flat=True)):
+        return 0  # nothing to delete (SQLite: no FOR UPDATE, the read still answers this)
     for relation in Post._meta.related_objects:
         relation.related_model._default_manager.filter(
             organization_id=account.organization_id, **{f"{relation.field.name}__in": posts.values("pk")}
@@ -255,6 +280,19 @@ def _delete_posts_where(account: SocialAccount, **lookups: Any) -> int:
 def posts_delete(*, account: SocialAccount, external_ids: Sequence[str]) -> int:
     """Delete posts gone from the network (compliance) with their snapshots. Returns how many."""
     return sum(_delete_posts_where(account, external_id__in=chunk) for chunk in _chunks(list(external_ids)))
+
+
+def snapshots_orphaned_delete() -> int:
+    """Delete snapshots whose post is gone: only a deletion outside the locking protocol (Django's
+    cascade of an organisation or account racing an ingest) can leave one. A platform job across
+    every tenant (the anti-join reads the whole table once). Returns how many were deleted."""
+    snapshots, posts = PostMetricsSnapshot._meta.db_table, Post._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {snapshots} WHERE NOT EXISTS "  # noqa: S608 — table names from model metadata
+            f"(SELECT 1 FROM {posts} WHERE {posts}.id = {snapshots}.post_id)"
+        )
+        return cursor.rowcount
 
 
 @transaction.atomic
