@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     # Inbox: conversations waiting past their workspace's target are told (inbox/tasks.py).
     "inbox-watch": {"task": "inbox.tasks.inbox_watch_dispatch", "schedule": 300.0},
     "notification-digests": {"task": "accounts.tasks.notification_digests_dispatch", "schedule": 3600.0},
+    # People's messages and listening hits past the organisation's retention period (accounts/privacy.py).
+    "people-data-retention": {"task": "accounts.tasks.people_data_retention", "schedule": 86400.0},
     # Meta webhook events whose processing message was lost are queued again (networks/webhooks/).
     "webhook-events-sweep": {"task": "networks.webhooks.tasks.webhook_events_sweep", "schedule": 600.0},
     # Settled webhook events (people's messages in their payloads) past WEBHOOK_EVENT_RETENTION_DAYS.
