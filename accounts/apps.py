@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and tenancy"
 
     def ready(self) -> None:
-        from accounts import receivers  # noqa: F401  (connects allauth's security events to the audit log)
+        from accounts import privacy, receivers  # noqa: F401  (receivers: allauth's security events → audit log)
+
+        privacy.autodiscover()  # every app's people's-data sources (<app>/privacy.py)

@@ -133,3 +133,42 @@ class NotificationPreferenceForm(forms.ModelForm):
         model = NotificationPreference
         fields = ["email"]
         widgets = {"email": forms.RadioSelect}
+
+
+class PersonRequestForm(forms.Form):
+    """Who an access or erasure request is about (accounts/privacy.py)."""
+
+    identifier = forms.CharField(
+        label=_("Person"),
+        max_length=200,
+        help_text=_("Their id on the network, @handle or display name, exactly as the network shows it."),
+    )
+    network = forms.ChoiceField(
+        label=_("Network"),
+        required=False,
+        choices=[("", _("Any network")), ("facebook", "Facebook"), ("instagram", "Instagram"), ("x", "X")],
+    )
+
+    def clean_identifier(self) -> str:
+        identifier = self.cleaned_data["identifier"].strip()
+        if len(identifier.lstrip("@")) < 2:
+            raise forms.ValidationError(_("Give at least two characters."))
+        return identifier
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["people_data_retention_days"]
+        help_texts = {
+            "people_data_retention_days": _(
+                "Comments, mentions, private messages and listening hits older than this are deleted every "
+                "night. Leave empty to keep them until someone asks for erasure."
+            )
+        }
+
+    def clean_people_data_retention_days(self) -> int | None:
+        days = self.cleaned_data["people_data_retention_days"]
+        if days is not None and not 7 <= days <= 3650:
+            raise forms.ValidationError(_("Between 7 and 3,650 days."))
+        return days

@@ -76,6 +76,11 @@ class Organization(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Paris")
     language = models.CharField(_("default language"), max_length=8, choices=settings.LANGUAGES, default="fr")
     require_mfa = models.BooleanField(_("require two-factor authentication for owners and admins"), default=False)
+    # Messages, comments and listening hits of people (not the organisation's own posts) older than
+    # this are deleted every day (accounts/privacy.py); empty: kept until someone erases them.
+    people_data_retention_days = models.PositiveIntegerField(
+        _("keep people's messages and listening hits for (days)"), null=True, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -248,6 +253,10 @@ class AuditEvent(models.Model):
         COMMENT_HIDDEN = "comment_hidden", _("Comment hidden")
         COMMENT_UNHIDDEN = "comment_unhidden", _("Comment shown again")
         COMMENT_DELETED = "comment_deleted", _("Comment deleted")
+        PERSON_DATA_EXPORTED = "person_data_exported", _("A person's data exported")
+        PERSON_DATA_ERASED = "person_data_erased", _("A person's data erased")
+        RETENTION_CHANGED = "retention_changed", _("Retention period changed")
+        RETENTION_APPLIED = "retention_applied", _("Old messages deleted (retention)")
 
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False

@@ -3,8 +3,9 @@
 from celery import shared_task
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organization, User
 from accounts.services import notifications
+from accounts.services.privacy import retention_apply
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=60, retry_jitter=True, max_retries=6)
@@ -25,3 +26,10 @@ def notification_digests_dispatch() -> int:
     for user_id in user_ids:
         notification_send_digest.delay(user_id)
     return len(user_ids)
+
+
+@shared_task
+def people_data_retention() -> int:
+    """Daily (Celery beat): delete people's data past each organisation's retention period."""
+    organizations = list(Organization.objects.filter(people_data_retention_days__isnull=False))
+    return sum(sum(retention_apply(organization=o).values()) for o in organizations)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import api_tokens, members, notifications, organizations, profile
+from accounts.views import api_tokens, members, notifications, organizations, privacy, profile
 
 urlpatterns = [
     path("", organizations.home, name="home"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("o/<slug:org>/settings/", organizations.organization_settings, name="organization_settings"),
     path("o/<slug:org>/delete/", organizations.organization_delete, name="organization_delete"),
     path("o/<slug:org>/audit/", organizations.audit_log, name="audit_log"),
+    path("o/<slug:org>/privacy/", privacy.privacy, name="privacy"),
     path("o/<slug:org>/workspaces/new/", organizations.workspace_create, name="workspace_create"),
     path("o/<slug:org>/w/<int:workspace_id>/", organizations.workspace_home, name="workspace_home"),
     path("o/<slug:org>/w/<int:workspace_id>/edit/", organizations.workspace_edit, name="workspace_edit"),

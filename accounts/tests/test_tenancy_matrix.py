@@ -70,6 +70,13 @@ ROUTES = [
     ),
     page("organization_delete", ORG, {"POST": lambda w: {"confirm": w.org.name}}, GET=OWN, POST=OWN),
     page("audit_log", ORG, GET=ADMINISTER),
+    page(
+        "privacy",
+        ORG,
+        {"POST": lambda w: {"action": "retention", "people_data_retention_days": "30"}},
+        GET=ADMINISTER,
+        POST=ADMINISTER,
+    ),
     page("workspace_create", ORG, {"POST": lambda w: {"name": "Brand new"}}, GET=MANAGE, POST=MANAGE),
     page("workspace_home", WORKSPACE, GET=READ),
     page("workspace_edit", WORKSPACE, {"POST": lambda w: {"name": "Renamed"}}, GET=MANAGE, POST=MANAGE),
