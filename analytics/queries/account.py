@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from analytics.models import DAILY_FIELDS, Post, PostKind
 from analytics.queries.base import Query, as_date, aware, engagement_sql, fetch, float_sql, sum_sql
-from analytics.queries.results import CurvePoint, DailyPoint, HeatCell, Heatmap, Number, PostCurve
+from analytics.queries.results import CurvePoint, DailyPoint, HeatCell, Heatmap, Number, PostCurve, PostRow
 from networks.models import SocialAccount
 
 
@@ -122,7 +122,9 @@ class PostCurveQuery(Query):
     """A post's engagements and views at each snapshot, next to the account's median post of the
     same content type (by engagements). Reads served by snapshot_natural_key."""
 
-    def __init__(self, *args, post: Post, **kwargs) -> None:
+    def __init__(self, *args, post: Post | PostRow, **kwargs) -> None:
+        """``post``: the post (read with ``post_for_member``), or its row from another query of
+        the page (a top post): only its id, account, content type and publication time are read."""
         super().__init__(*args, **kwargs)
         self.post = post
 
@@ -153,9 +155,9 @@ class PostCurveQuery(Query):
             ORDER BY 1, 2, 3
         """  # noqa: S608 (fixed SQL, values are parameters)
         median_id, median_published_at = None, None
-        snapshots: dict[int, list] = {post.pk: []}
+        snapshots: dict[int, list] = {post.id: []}
         for kind, post_id, moment, engagements, views in fetch(
-            sql, [*values, *values, self.organization.pk, post.pk, self.organization.pk, post.pk]
+            sql, [*values, *values, self.organization.pk, post.id, self.organization.pk, post.id]
         ):
             if kind == 0:
                 median_id, median_published_at = post_id, aware(moment)
@@ -163,8 +165,8 @@ class PostCurveQuery(Query):
             else:
                 snapshots[post_id].append((aware(moment), engagements, views))
         return PostCurve(
-            post_id=post.pk,
-            points=_curve(post.published_at, snapshots[post.pk]),
+            post_id=post.id,
+            points=_curve(post.published_at, snapshots[post.id]),
             median_post_id=median_id,
             median_points=_curve(median_published_at, snapshots[median_id]) if median_id is not None else [],
         )
