@@ -108,3 +108,32 @@ def test_it_keeps_the_author_when_the_network_gives_it(tenancy, sim):
         media_from_hits(campaign=campaign, hits=[hit("1790000000401", cdn_url(sim, "1790000000401"), author="marie.b")])
         media = CampaignMedia.objects.get(campaign=campaign)
     assert (media.author_handle, media.author_source) == ("marie.b", CampaignMedia.AuthorSource.NETWORK)
+
+
+def test_it_collects_through_listening_and_the_simulator(tenancy, simulated_networks, celery_eager):
+    """The real path: Instagram hashtag search (listening's quota and dedup) → campaign media with
+    their files downloaded from the simulator's CDN; running it again adds nothing."""
+    from campaigns.tasks import campaign_collect
+    from listening.tests.factories import ig_account
+
+    ig_account(tenancy.a1, simulated_networks)
+    campaign = make_campaign(tenancy.a1, starts_on=(simulated_networks.now - dt.timedelta(days=30)).date())
+    assert campaign_collect.delay(tenancy.org_a.pk, campaign.pk).get() > 0
+    with scope(organization=tenancy.org_a):
+        media = list(CampaignMedia.objects.filter(campaign=campaign))
+        assert media and all(m.file and m.hit_id and m.permalink for m in media)
+        assert {m.author_source for m in media} == {CampaignMedia.AuthorSource.UNKNOWN}
+        assert campaign_collect.delay(tenancy.org_a.pk, campaign.pk).get() == 0
+        assert CampaignMedia.objects.filter(campaign=campaign).count() == len(media)
+    campaign.refresh_from_db()
+    assert campaign.last_collected_at and campaign.last_collect_error == ""
+
+
+def test_it_shows_a_quota_error_instead_of_failing(tenancy, simulated_networks):
+    from campaigns.services.collect import campaign_collect
+
+    campaign = make_campaign(tenancy.a1)  # no Instagram account in the workspace
+    with scope(organization=tenancy.org_a):
+        result = campaign_collect(campaign=campaign)
+    campaign.refresh_from_db()
+    assert result.errors and campaign.last_collect_error
