@@ -1,6 +1,7 @@
 from django.urls import path
 
 from analytics import api, api_spikes
+from analytics.forecasting import api as forecasts_api
 
 ORG = "organizations/<slug:org>/"
 
@@ -17,6 +18,11 @@ urlpatterns = [
     ),
     path(f"{ORG}accounts/<int:account_id>/daily/", api.AccountDailyMetrics.as_view(), name="api_account_daily"),
     path(f"{ORG}accounts/<int:account_id>/best-times/", api.AccountBestTimes.as_view(), name="api_account_best_times"),
+    path(
+        f"{ORG}accounts/<int:account_id>/forecasts/",
+        forecasts_api.AccountForecasts.as_view(),
+        name="api_account_forecasts",
+    ),
     path(f"{ORG}posts/", api.PostList.as_view(), name="api_post_list"),
     path(f"{ORG}posts/<int:post_id>/snapshots/", api.PostSnapshotList.as_view(), name="api_post_snapshots"),
     path(f"{ORG}overview/", api.Overview.as_view(), name="api_overview"),

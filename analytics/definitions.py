@@ -151,5 +151,29 @@ DEFINITIONS: dict[str, Definition] = {
                 "to the account's median post of the same content type (by engagements)."
             ),
         ),
+        Definition(
+            "forecast",
+            _("Forecast"),
+            _(
+                "The next days of a daily metric, forecast from the account's own history: the mean of three "
+                "methods (exponential smoothing, Theta and the average of the same weekday over the last four "
+                "weeks, after the yearly cycle when there are two years of history), or a single one of them when "
+                "it did clearly better on the last weeks. The band holds the day's value with a probability of 80 % "
+                "(darker) and 95 % (lighter). The backtest forecasts the last weeks as if they were unknown: its "
+                "error (MASE) is divided by that of repeating the last week (seasonal naive) — below 1 is better "
+                "— and its coverage is the share of those days that fell inside the 80 % band. Below eight weeks "
+                "of history no forecast is made."
+            ),
+        ),
+        Definition(
+            "best-slot",
+            _("Expected engagement by slot"),
+            _(
+                "For each network, weekday, hour and content type, the expected engagements of a post published "
+                "then: the slot's average pulled towards the account's average the fewer posts it holds "
+                "(hierarchical shrinkage), with an 80 % interval. A slot is called best only when its interval "
+                "stands above the account's average."
+            ),
+        ),
     )
 }

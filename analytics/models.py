@@ -366,3 +366,8 @@ class SpikeAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_key} {self.day}: {self.observed:g} (expected {self.expected:g})"
+
+
+# --- Forecasts (issue 8): defined in their package, registered with this app ---------------------
+
+from analytics.forecasting.models import Forecast, ForecastMetric  # noqa: E402, F401

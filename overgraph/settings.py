@@ -176,7 +176,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # Task modules outside an app's tasks.py (autodiscovery only finds <app>.tasks).
-CELERY_IMPORTS = ["networks.webhooks.tasks"]
+CELERY_IMPORTS = ["networks.webhooks.tasks", "analytics.forecasting.tasks"]
 # Synced into django-celery-beat's tables when beat starts; admins can tune them in Django admin.
 CELERY_BEAT_SCHEDULE = {
     # Inbox: conversations waiting past their workspace's target are told (inbox/tasks.py).
@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     "reports-exports-purge": {"task": "reports.tasks.exports_purge_task", "schedule": 3600.0},
     # Spike alerts on yesterday's registered daily series (analytics/spikes.py); idempotent.
     "analytics-spikes-detect": {"task": "analytics.tasks.spikes_detect_dispatch", "schedule": 3600.0},
+    # Forecasts of the accounts whose new day of metrics arrived since (analytics/forecasting/tasks.py).
+    "analytics-forecasts-refresh": {
+        "task": "analytics.forecasting.tasks.forecasts_refresh_dispatch",
+        "schedule": 3600.0,
+    },
     # Snapshots whose post was deleted outside ingest's locking protocol (analytics/services/ingest.py).
     "analytics-snapshots-orphans": {"task": "analytics.tasks.snapshots_orphans_sweep", "schedule": 7 * 86400.0},
 }

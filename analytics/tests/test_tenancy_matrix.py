@@ -28,6 +28,7 @@ ROUTES = [
     Route("api_workspace_accounts", WORKSPACE),
     Route("api_account_daily", ACCOUNT),
     Route("api_account_best_times", ACCOUNT),
+    Route("api_account_forecasts", ACCOUNT),
     Route("api_post_list", ORG),
     Route("api_post_snapshots", POST),
     Route("api_overview", ORG),

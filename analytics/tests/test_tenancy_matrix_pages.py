@@ -33,6 +33,7 @@ ROUTES = [
     Route("analytics_agency_overview", ORG),
     Route("analytics_dashboard", WORKSPACE),
     Route("analytics_account", ACCOUNT),
+    Route("analytics_account_forecasts", ACCOUNT),
     Route("analytics_post", POST),
     Route("analytics_themes", ORG, {"POST": lambda ids: {"action": "create", "name": "Sport", "hashtags": "sport"}}),
     Route("analytics_theme_edit", THEME, {"POST": lambda ids: {"name": "Sports", "color": "#047857"}}),
