@@ -27,8 +27,8 @@ from analytics.text import lexicons
 
 # Neutral band per language: compound >= positive → positive, <= negative → negative.
 THRESHOLDS: dict[str | None, tuple[float, float]] = {
-    "fr": (-0.05, 0.25),
-    "en": (-0.1, 0.4),
+    "fr": (-0.04, 0.26),
+    "en": (-0.1, 0.44),
     None: (-0.05, 0.3),
 }
 
