@@ -67,7 +67,11 @@ def _analyse(texts: list[str], languages: list[str | None]) -> list[tuple[str, s
         from analytics import text as text_analysis
     except ImportError:
         return [(language or "", "") for language in languages]
-    results = text_analysis.analyse(texts, languages=languages)
+    try:
+        results = text_analysis.analyse(texts, languages=languages)
+    except Exception:  # a failing analyser must not lose the posts collected
+        logger.exception("text analysis failed on %s listening hits: stored without it", len(texts))
+        return [(language or "", "") for language in languages]
     return [(r.language or "", r.sentiment or "") for r in results]
 
 
