@@ -63,6 +63,47 @@ def pick_split(data: Path, requested: str | None) -> str:
     return "test" if all((data / f / "test_text.txt").exists() for f in FOLDERS) else "val"
 
 
+def _tuned_band(scores: list[float], gold: list[str]) -> tuple[float, float]:
+    """The neutral band (negative below, positive above) that maximises macro-F1 on ``gold``."""
+    best = (-1.0, 0.0, 0.0)
+    for low in [x / 100 for x in range(-80, 1, 2)]:
+        for high in [x / 100 for x in range(0, 81, 2)]:
+            predicted = ["positive" if c >= high else "negative" if c <= low else "neutral" for c in scores]
+            f1 = macro_f1(gold, predicted)[0]
+            if f1 > best[0]:
+                best = (f1, low, high)
+    return best[1], best[2]
+
+
+def baselines(data: Path, split: str) -> dict[str, float]:
+    """The issue's offline baselines, run here the way they were published: VADER and AFINN on
+    English, vaderSentiment-fr on French, each with its neutral band tuned on the train split."""
+    import warnings
+
+    from afinn import Afinn
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fuzzywuzzy asks for python-Levenshtein
+        from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as FrenchAnalyzer
+
+    vader, vader_fr, afinn = SentimentIntensityAnalyzer(), FrenchAnalyzer(), Afinn(emoticons=True)
+    scorers = {
+        "en_vader": ("english", lambda t: vader.polarity_scores(t)["compound"]),
+        "en_afinn": ("english", afinn.score),
+        "fr_vadersentiment_fr": ("french", lambda t: vader_fr.polarity_scores(t)["compound"]),
+    }
+    out = {}
+    for name, (folder, scorer) in scorers.items():
+        train_texts, train_gold = load(data / folder, "train")
+        low, high = _tuned_band([scorer(t) for t in train_texts], train_gold)
+        texts, gold = load(data / folder, split)
+        predicted = ["positive" if c >= high else "negative" if c <= low else "neutral" for c in map(scorer, texts)]
+        out[name] = round(macro_f1(gold, predicted)[0], 1)
+        log(f"baseline {name}: neutral band ({low}, {high}) tuned on train, macro-F1 {out[name]} on {split}")
+    return out
+
+
 def backend_for(model_path: str | None):
     from analytics.text.backends import RulesBackend, TransformerBackend
 
@@ -74,6 +115,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("SENTIMENT_BENCH_DATA", DEFAULT_DATA)))
     parser.add_argument("--split", choices=("test", "val", "train"))
     parser.add_argument("--model-path", help="evaluate a local transformer model instead of the rules")
+    parser.add_argument("--baselines", action="store_true", help="also run VADER, AFINN, vaderSentiment-fr")
     parser.add_argument("--quick", action="store_true", help="accepted for `make bench BENCH_ARGS=--quick`")
     args = parser.parse_args()
 
@@ -108,6 +150,10 @@ def main() -> None:
         done += len(all_texts)
     result["texts_per_s"] = round(done / elapsed)
     result["split"] = split
+    if args.baselines:
+        if split == "train":
+            raise SystemExit("--baselines tunes on the train split: evaluate another split")
+        result["baselines"] = baselines(args.data, split)
     print(json.dumps(result), flush=True)
 
 
