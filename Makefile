@@ -39,9 +39,10 @@ gettext:
 	fi
 
 # Reports (reports/): WeasyPrint lays PDFs out with Pango/HarfBuzz (libharfbuzz-subset0 is otherwise
-# missing) and DejaVu fonts; kaleido renders the charts with Debian's Chromium (never a downloaded
-# browser); poppler-utils reads PDFs back in the tests. Installed from Debian when missing.
-REPORT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils
+# missing), DejaVu fonts and Symbola (emoji in posts); kaleido renders the charts with Debian's
+# Chromium (never a downloaded browser); poppler-utils reads PDFs back in the tests. Installed from
+# Debian when missing.
+REPORT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-symbola chromium poppler-utils
 report-packages:
 	@command -v dpkg-query >/dev/null 2>&1 || exit 0; missing=""; \
 	for pkg in $(REPORT_PACKAGES); do \

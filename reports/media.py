@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from networks.http import BoundarySession
+
 logger = logging.getLogger(__name__)
 
 LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -65,11 +67,16 @@ def thumbnail(data: bytes, size: int = THUMBNAIL_PX) -> bytes | None:
 
 
 def fetch_thumbnail(url: str) -> str:
-    """The post's picture as a thumbnail ``data:`` URI, or "" (no picture, a video, an error)."""
+    """The post's picture as a thumbnail ``data:`` URI, or "" (no picture, a video, an error).
+
+    Networks' media URLs are signed and expire (Instagram's after a few days): a post whose URL
+    expired since its last sync shows no picture, as does a video."""
     if not url.startswith(("http://", "https://")):
         return ""
+    # Through the one outbound HTTP boundary (networks.http), like campaigns' media downloads.
+    session = BoundarySession(network="cdn")
     try:
-        with requests.get(url, timeout=FETCH_TIMEOUT, stream=True) as response:
+        with session.get(url, timeout=FETCH_TIMEOUT, stream=True) as response:
             if response.status_code != 200 or not response.headers.get("Content-Type", "").startswith("image/"):
                 return ""
             body = bytearray()
@@ -80,5 +87,7 @@ def fetch_thumbnail(url: str) -> str:
     except requests.RequestException as error:
         logger.info("report thumbnail not fetched: %s", error.__class__.__name__)
         return ""
+    finally:
+        session.close()
     small = thumbnail(bytes(body))
     return data_uri(small, "image/jpeg") if small else ""

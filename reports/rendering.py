@@ -45,6 +45,21 @@ def figure_json(figure: dict, width: int, height: int) -> dict:
     return plain
 
 
+def brand_figure(figure: dict | None, primary: str, accent: str) -> dict | None:
+    """The figure in the brand's colours: the product's blue and green (analytics.charts) become
+    the brand's main and accent colours; other colours (red for losses, greys) keep their meaning."""
+    if figure is None:
+        return None
+    from analytics.charts import BLUE, GREEN
+
+    mapping = {BLUE.lower(): primary, GREEN.lower(): accent}
+    text = json.dumps(figure, default=_plain)
+    for product, brand in mapping.items():
+        if brand and brand.lower() != product:
+            text = text.replace(f'"{product}"', f'"{brand}"').replace(f'"{product.upper()}"', f'"{brand}"')
+    return json.loads(text)
+
+
 @contextmanager
 def kaleido_server():
     """One Chromium for a batch of charts; ``None`` when it cannot start (then matplotlib draws)."""

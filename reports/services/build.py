@@ -45,8 +45,7 @@ def clean_sections(keys) -> list[str]:
 
 def default_title(workspace: Workspace, period: Period, language: str) -> str:
     with translation.override(language):
-        return _("%(workspace)s — report %(start)s to %(end)s") % {
-            "workspace": workspace.name,
+        return _("Report from %(start)s to %(end)s") % {
             "start": date_format(period.start, "SHORT_DATE_FORMAT"),
             "end": date_format(period.end, "SHORT_DATE_FORMAT"),
         }
@@ -130,14 +129,14 @@ def report_content(report: Report, membership: Membership, on_section=None) -> l
     return rendered
 
 
-def document_context(report: Report, rendered: list[RenderedSection], generated_at: dt.datetime) -> dict:
+def document_context(report: Report, rendered: list[RenderedSection], generated_at: dt.datetime, branding=None) -> dict:
     period = Period(report.period_start, report.period_end)
     previous = period.previous()
     return {
         "report": report,
         "workspace": report.workspace,
         "organization": report.organization,
-        "branding": branding_for(report.organization, report.workspace),
+        "branding": branding or branding_for(report.organization, report.workspace),
         "sections": rendered,
         "compare": report.comparison != "none",
         "period": period,
@@ -161,10 +160,14 @@ def report_build(*, report_id: int) -> bool:
         with scope(organization=report.organization), translation.override(report.language):
             membership = build_membership(report)
             rendered = report_content(report, membership, on_section=lambda title: _progress(report, title))
-            report.chart_renderer = rendering.render_charts([c for s in rendered for c in s.charts])
+            branding = branding_for(report.organization, report.workspace)
+            charts = [c for s in rendered for c in s.charts]
+            for chart in charts:
+                chart.figure = rendering.brand_figure(chart.figure, branding.primary_color, branding.accent_color)
+            report.chart_renderer = rendering.render_charts(charts)
             _progress(report, _("Charts"))
             generated_at = timezone.now()
-            context = document_context(report, rendered, generated_at)
+            context = document_context(report, rendered, generated_at, branding)
             with timezone.override(report.organization.time_zone):
                 body = render_to_string("reports/_document.html", context)
                 full = render_to_string("reports/pdf.html", {**context, "body": body})

@@ -2,6 +2,7 @@
 browser for the session), its text extracted with pdftotext, key numbers equal to the analytics
 query layer's (the dashboard's), and the web page showing the same document."""
 
+import datetime as dt
 import shutil
 import subprocess
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_scopes import scope
 
+from analytics.models import Post
 from analytics.queries import OverviewQuery
 from analytics.queries.params import Filters, Period
 from analytics.templatetags.analytics import metric, percent
@@ -114,3 +116,17 @@ def test_it_falls_back_to_matplotlib(tenancy, facts, media, monkeypatch):
     assert report.status == "done"
     assert report.chart_renderer == "matplotlib"
     assert "data:image/png;base64," in report.html
+
+
+def test_it_embeds_the_top_posts_pictures(tenancy, facts, media, sim, monkeypatch):
+    """The picture is fetched once at build time (from the network simulator's CDN here) and
+    embedded; a URL whose signature expired shows "No picture" instead."""
+    monkeypatch.setenv("REPORTS_CHART_RENDERER", "matplotlib")
+    valid = int((sim.now + dt.timedelta(days=1)).timestamp())
+    expired = int((sim.now - dt.timedelta(days=1)).timestamp())
+    with scope(organization=tenancy.org_a):
+        Post.objects.filter(pk=facts["posts"]["i1"].pk).update(media_url=f"{sim.url}/v/sim/1701.jpg?oe={valid:x}")
+        Post.objects.filter(pk=facts["posts"]["x1"].pk).update(media_url=f"{sim.url}/v/sim/1702.jpg?oe={expired:x}")
+    report = build_report(tenancy, language="en", sections=["top_posts"])
+    assert report.html.count("data:image/jpeg;base64,") == 1
+    assert "No picture" in report.html
