@@ -1,5 +1,9 @@
 """Forecasts API: an account's stored forecasts (never computed on request)."""
 
+import zoneinfo
+from dataclasses import asdict
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +15,7 @@ from accounts.api import OrganizationAPIView
 from analytics.api import ERRORS
 from analytics.forecasting import engine
 from analytics.forecasting.models import Forecast, ForecastMetric
-from analytics.forecasting.selectors import account_forecasts
+from analytics.forecasting.selectors import account_forecasts, post_outlook
 from networks import selectors as network_selectors
 
 MIN_HORIZON = 7
@@ -55,7 +59,10 @@ class ForecastSerializer(serializers.ModelSerializer):
 class AccountForecasts(OrganizationAPIView):
     """Daily forecasts of an account's metrics with 80 % and 95 % intervals and the backtest of the
     engine on the account's own history. ``status`` is ``not_enough_history`` (no points) below
-    the minimum history; a metric the network does not report is absent."""
+    the minimum history; a metric the network does not report is absent. ``slots``: expected
+    engagements of a post by weekday (0 = Monday), local hour and content type with 80 % intervals
+    (``best`` when one stands above the account's mean); ``nowcast``: the measured error of the
+    final-engagement prediction by age in hours, and the prediction for the posts still young."""
 
     serializer_class = ForecastSerializer
     pagination_class = None
@@ -80,4 +87,22 @@ class AccountForecasts(OrganizationAPIView):
             raise ValidationError({"metric": _("One of %(names)s.") % {"names": ", ".join(ForecastMetric.values)}})
         forecasts = [f for f in account_forecasts(account) if metric is None or f.metric == metric]
         data = ForecastSerializer(forecasts, many=True, context={"horizon": int(horizon)}).data
-        return Response({"account": account.pk, "horizon": int(horizon), "forecasts": data})
+        outlook = post_outlook(account, tz=zoneinfo.ZoneInfo(self.organization.time_zone), now=timezone.now())
+        return Response(
+            {
+                "account": account.pk,
+                "horizon": int(horizon),
+                "forecasts": data,
+                "slots": {
+                    "time_zone": self.organization.time_zone,
+                    "posts": outlook.slots.posts,
+                    "account_expected": outlook.slots.account_expected,
+                    "best": asdict(outlook.slots.best) if outlook.slots.best else None,
+                    "slots": [asdict(slot) for slot in outlook.slots.slots],
+                },
+                "nowcast": {
+                    "ages": [asdict(age) for age in outlook.ages],
+                    "posts": [{"post": post.pk, **asdict(guess)} for post, guess in outlook.nowcasts],
+                },
+            }
+        )

@@ -18,6 +18,17 @@ class ForecastMetric(models.TextChoices):
     POST_ENGAGEMENT = "post_engagement", _("Posts' engagement")
 
 
+def model_labels() -> dict[str, str]:
+    """The engine's model names (analytics.forecasting.engine) as the page says them."""
+    return {
+        "ensemble": _("combination of exponential smoothing, Theta and the last four weeks' mean"),
+        "ets": _("exponential smoothing (ETS)"),
+        "theta": _("Theta method"),
+        "seasonal_mean": _("mean of the same weekday over the last four weeks"),
+        "seasonal_naive": _("same day last week"),
+    }
+
+
 class Forecast(models.Model):
     """The daily forecast of one metric of one account, with its 80 % and 95 % intervals and the
     engine's rolling-origin backtest on the account's own history."""
@@ -61,6 +72,10 @@ class Forecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.metric}"
+
+    @property
+    def model_label(self) -> str:
+        return str(model_labels().get(self.model, self.model))
 
     @property
     def mase_relative(self) -> float | None:

@@ -8,6 +8,7 @@ from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
 from analytics.forecasting.models import Forecast, ForecastMetric
+from analytics.forecasting.slots import SlotTable
 from analytics.models import AccountDailyMetrics, Post, PostKind
 from analytics.queries.base import ENGAGEMENT_FIELDS
 from networks.models import SocialAccount
@@ -86,3 +87,81 @@ def account_forecasts(account: SocialAccount) -> list[Forecast]:
     order = {metric: index for index, metric in enumerate(ForecastMetric.values)}
     rows = list(Forecast.objects.filter(organization_id=account.organization_id, account_id=account.pk))
     return sorted(rows, key=lambda f: order.get(f.metric, len(order)))
+
+
+def _engagement(values) -> float | None:
+    """The sum of the engagement counters reported (analytics.definitions "engagement"), None when
+    none is."""
+    reported = [v for v in values if v is not None]
+    return float(sum(reported)) if reported else None
+
+
+def slot_rows(account: SocialAccount, *, tz, since: dt.datetime) -> list[tuple[int, int, str, float]]:
+    """(weekday, hour in ``tz``, content type, engagements) of the account's own posts published
+    since ``since`` (one query)."""
+    rows = (
+        Post.objects.filter(organization_id=account.organization_id, account_id=account.pk, published_at__gte=since)
+        .exclude(kind=PostKind.REPOST)
+        .values_list("published_at", "content_type", *ENGAGEMENT_FIELDS)
+    )
+    out = []
+    for published_at, content_type, *counters in rows:
+        engagement = _engagement(counters)
+        if engagement is not None:
+            local = published_at.astimezone(tz)
+            out.append((local.weekday(), local.hour, content_type, engagement))
+    return out
+
+
+def engagement_curves(account: SocialAccount, *, since: dt.datetime) -> dict[int, tuple]:
+    """Post id → (post, Curve of its engagements over its first eight days) for the account's own
+    posts published since ``since`` (two queries)."""
+    from analytics.forecasting.nowcast import FINAL_AGE, Curve
+    from analytics.models import PostMetricsSnapshot
+
+    posts = {
+        post.pk: post
+        for post in Post.objects.filter(
+            organization_id=account.organization_id, account_id=account.pk, published_at__gte=since
+        ).exclude(kind=PostKind.REPOST)
+    }
+    points: dict[int, list[tuple[float, float]]] = {pk: [] for pk in posts}
+    snapshots = (
+        PostMetricsSnapshot.objects.filter(organization_id=account.organization_id, post_id__in=list(posts))
+        .order_by("post_id", "captured_at")
+        .values_list("post_id", "captured_at", *ENGAGEMENT_FIELDS)
+    )
+    limit = FINAL_AGE + dt.timedelta(days=1)
+    for post_id, captured_at, *counters in snapshots:
+        age = captured_at - posts[post_id].published_at
+        engagement = _engagement(counters)
+        if engagement is not None and dt.timedelta(0) <= age <= limit:
+            points[post_id].append((age.total_seconds() / 3600, engagement))
+    return {pk: (post, Curve(post.published_at, points[pk])) for pk, post in posts.items() if points[pk]}
+
+
+# Posts the slots and the nowcast learn from.
+OUTLOOK_DAYS = 365
+
+
+@dataclass(frozen=True)
+class PostOutlook:
+    slots: SlotTable
+    ages: list  # nowcast.AgeModel, by age
+    nowcasts: list  # (post, nowcast.Nowcast) of the posts still young
+
+
+def post_outlook(account: SocialAccount, *, tz, now: dt.datetime) -> PostOutlook:
+    """Expected engagement by slot and the nowcast of the account's young posts (three queries)."""
+    from analytics.forecasting import nowcast, slots
+
+    since = now - dt.timedelta(days=OUTLOOK_DAYS)
+    table = slots.expected_by_slot(slot_rows(account, tz=tz, since=since))
+    curves = engagement_curves(account, since=since)
+    models = nowcast.fit([curve for _post, curve in curves.values()])
+    young = []
+    for post, curve in sorted(curves.values(), key=lambda pc: pc[0].published_at, reverse=True):
+        predicted = nowcast.nowcast(curve, models, now)
+        if predicted is not None:
+            young.append((post, predicted))
+    return PostOutlook(table, [models[age] for age in sorted(models)], young)

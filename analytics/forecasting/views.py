@@ -8,17 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.access import org_view
+from analytics.charts import weekday_names
 from analytics.forecasting import charts as forecast_charts
 from analytics.forecasting import engine
 from analytics.forecasting.models import ForecastMetric
-from analytics.forecasting.selectors import account_forecasts, daily_histories
-from analytics.views.base import chart_download, page_template, render_local
+from analytics.forecasting.selectors import account_forecasts, daily_histories, post_outlook
+from analytics.models import ContentType
+from analytics.views.base import chart_download, organization_tz, page_template, render_local
 from networks import selectors as network_selectors
 
 HORIZONS = (7, 30, 90)
 DEFAULT_HORIZON = 30
 # Days of history drawn before the forecast.
 HISTORY_SHOWN = 90
+BEST_SLOTS_SHOWN = 10
 
 
 def horizon_choice(request: HttpRequest) -> int:
@@ -49,8 +52,13 @@ def account_forecasts_page(request: HttpRequest, account_id: int) -> HttpRespons
     if download is not None:
         return download
     cards = [{"forecast": forecast, "chart": charts[forecast.metric]} for forecast in forecasts]
+    outlook = post_outlook(account, tz=organization_tz(request.organization), now=timezone.now())
     context = {
         "account": account,
+        "outlook": outlook,
+        "best_slots": outlook.slots.slots[:BEST_SLOTS_SHOWN],
+        "weekdays": dict(enumerate(weekday_names())),
+        "type_labels": dict(ContentType.choices),
         "cards": cards,
         "horizon": horizon,
         "horizons": HORIZONS,

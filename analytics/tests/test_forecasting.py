@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from analytics.forecasting import engine
+from analytics.forecasting import engine, nowcast, slots
 from analytics.forecasting.models import Forecast
 from analytics.forecasting.tasks import accounts_due, forecasts_refresh_account, forecasts_refresh_dispatch
 from analytics.models import AccountDailyMetrics
@@ -221,3 +221,67 @@ def test_it_keeps_nan_out_of_the_store(forecast_account, celery_eager):
     for forecast in stored(forecast_account).values():
         for point in forecast.points:
             assert all(v is None or math.isfinite(v) for k, v in point.items() if k != "date")
+
+
+# --- Expected engagement by slot, nowcast -------------------------------------------------------
+
+
+def test_it_shrinks_a_slot_with_few_posts_towards_the_account_mean():
+    rng = np.random.default_rng(3)
+    rows = [(0, 9, "photo", float(v)) for v in np.round(100 * rng.lognormal(0, 0.6, 30))]  # well known
+    rows += [(2, 18, "video", float(v)) for v in np.round(400 * rng.lognormal(0, 0.6, 30))]  # better
+    rows += [(4, 12, "text", 5000.0)]  # one viral post alone in its slot
+    table = slots.expected_by_slot(rows)
+    by_key = {(s.weekday, s.hour, s.content_type): s for s in table.slots}
+    lone = by_key[(4, 12, "text")]
+    assert lone.expected < lone.observed  # pulled back towards the account's mean
+    assert lone.high - lone.low > by_key[(2, 18, "video")].high - by_key[(2, 18, "video")].low
+    assert table.best is not None and (table.best.weekday, table.best.hour) == (2, 18)
+    assert table.best.low > table.account_expected
+
+
+def test_it_names_no_best_slot_without_evidence():
+    rows = [(d % 7, 10, "photo", 100.0 + (d % 3)) for d in range(20)]
+    assert slots.expected_by_slot(rows).best is None
+    assert slots.expected_by_slot([]).slots == []
+
+
+def test_it_nowcasts_final_engagement_and_measures_its_error():
+    start = dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC)
+    curves = []
+    for i in range(20):
+        final = 100.0 + 10 * i
+        # A post gets half its final engagement in its first three hours.
+        points = [(1.0, final * 0.3), (3.0, final * 0.5), (24.0, final * 0.9), (7 * 24 + 1.0, final)]
+        curves.append(nowcast.Curve(start + dt.timedelta(days=i), points))
+    models = nowcast.fit(curves)
+    assert models[3].multiplier == pytest.approx(2.0, rel=0.05)
+    assert models[3].mdape is not None and models[3].mdape < 0.05
+    young = nowcast.Curve(start + dt.timedelta(days=40), [(1.0, 30.0), (3.0, 50.0)])
+    guess = nowcast.nowcast(young, models, start + dt.timedelta(days=40, hours=4))
+    assert guess.age == 3 and guess.expected == pytest.approx(100, rel=0.05)
+    assert guess.low <= guess.expected <= guess.high
+    assert nowcast.nowcast(young, models, start + dt.timedelta(days=40, minutes=30)) is None  # too young
+
+
+def test_it_shows_slots_and_nowcasts_from_the_posts(tenancy, login):
+    from analytics.tests.query_fixtures import make_post, make_snapshot
+
+    account = make_account(tenancy.a1, external_id="posts")
+    now = dt.datetime.now(dt.UTC)
+    for i in range(8):
+        published = now - dt.timedelta(days=20 + i, hours=i)
+        post = make_post(account, f"old{i}", published, likes=100 + i, content_type="photo")
+        for hours, likes in ((1, 30 + i), (3, 50 + i), (24 * 8, 100 + i)):
+            make_snapshot(post, published + dt.timedelta(hours=hours), likes=likes)
+    young = make_post(account, "young", now - dt.timedelta(hours=4), likes=40, text="Fresh news")
+    make_snapshot(young, young.published_at + dt.timedelta(hours=3), likes=40)
+    client = login(tenancy.alice)
+    url = reverse("analytics_account_forecasts", kwargs={"org": tenancy.org_a.slug, "account_id": account.pk})
+    page = client.get(url).content.decode()
+    assert "Known after" in page and "Fresh news" in page and "expected after 7 days" in page
+    api = client.get(reverse("api_account_forecasts", kwargs={"org": tenancy.org_a.slug, "account_id": account.pk}))
+    body = api.json()
+    assert [a["age"] for a in body["nowcast"]["ages"]] == [1, 3, 6, 12, 24]
+    assert body["nowcast"]["posts"][0]["post"] == young.pk
+    assert body["slots"]["posts"] == 9
