@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from accounts.models import Membership, Workspace
@@ -102,6 +103,22 @@ def saved_replies_of(workspace: Workspace) -> QuerySet[SavedReply]:
 
 def thread_messages(thread: Thread) -> QuerySet[Message]:
     return Message.objects.filter(organization=thread.organization_id, thread=thread).select_related("sent_by")
+
+
+def visible_workspaces_with_waiting(membership: Membership) -> QuerySet[Workspace]:
+    """The member's workspaces, each annotated with ``waiting`` (open and pending threads)."""
+    waiting = (
+        Thread.objects.filter(
+            organization=membership.organization,
+            workspace=OuterRef("pk"),
+            status__in=[ThreadStatus.OPEN, ThreadStatus.PENDING],
+        )
+        .order_by()
+        .values("workspace")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return visible_workspaces(membership).annotate(waiting=Coalesce(Subquery(waiting), 0)).order_by("name")
 
 
 def workspace_of(membership: Membership, workspace_id) -> Workspace:

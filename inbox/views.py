@@ -26,6 +26,17 @@ from overgraph.exports import csv_response
 PAGE_SIZE = 30
 
 
+@org_view(Capability.READ)
+@require_http_methods(["GET"])
+def inbox_home(request):
+    """The organisation's inboxes: each visible workspace with its waiting conversations (one
+    workspace: straight to its inbox)."""
+    workspaces = list(selectors.visible_workspaces_with_waiting(request.membership))
+    if len(workspaces) == 1:
+        return redirect("inbox_threads", org=request.organization.slug, workspace_id=workspaces[0].pk)
+    return render(request, "inbox/home.html", {"workspaces": workspaces})
+
+
 def _filters(data) -> selectors.ThreadFilters:
     def number(name: str) -> int | None:
         value = data.get(name, "")

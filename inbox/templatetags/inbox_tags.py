@@ -24,3 +24,8 @@ def share(value: float | None) -> str:
     if value is None:
         return _("not available")
     return f"{value * 100:.0f} %"
+
+
+@register.filter
+def sentiment_label(value: str) -> str:
+    return {"negative": _("Negative"), "neutral": _("Neutral"), "positive": _("Positive")}.get(value, value)
