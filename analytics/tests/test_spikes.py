@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Notification
 from analytics import spikes
-from analytics.models import SpikeSettings
+from analytics.models import SpikeAlert, SpikeSettings
 from analytics.services.spikes import spikes_detect, spikes_detect_organization
 from analytics.spikes_measured import FALSE_ALARMS
 
@@ -244,3 +244,16 @@ def test_it_measures_false_alarms_on_real_series():
     rates = {r.sensitivity: r for r in real_series_rates(SHARED_SERIES, last_days=365)}
     assert rates["low"].false_alarms <= rates["medium"].false_alarms <= rates["high"].false_alarms
     assert rates["low"].per_1000_days < 10
+
+
+def test_it_replays_detection_for_the_demo(tenancy, storm_source, monkeypatch):
+    from django.core.management import call_command
+
+    from analytics.services import spikes as spike_services
+
+    monkeypatch.setattr(spike_services, "local_yesterday", lambda organization, now=None: DAY)
+    monkeypatch.setattr("analytics.management.commands.seed_demo_spikes.local_yesterday", lambda organization: DAY)
+    call_command("seed_demo_spikes", "--days", "3")
+    call_command("seed_demo_spikes", "--days", "3")  # idempotent
+    with scopes_disabled():
+        assert list(SpikeAlert.objects.values_list("workspace__name", "day")) == [("A1", DAY)]
