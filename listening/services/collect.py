@@ -227,6 +227,28 @@ def _instagram_search(
     return found
 
 
+TAGGED_WINDOW = dt.timedelta(days=7)
+
+
+def _instagram_tagged(workspace: Workspace, rule: Rule, *, watch: Watch, collected: Collected) -> list[base.Post]:
+    """The last week's media tagging the workspace's Instagram accounts that match the rule (one
+    call per account: the first page, newest first)."""
+    from listening.quota import instagram_accounts
+
+    found: list[base.Post] = []
+    since = network_now() - TAGGED_WINDOW
+    for account in instagram_accounts(workspace):
+        try:
+            page = account_provider(account=account).mentions(since=since)
+        except ProviderError as error:
+            collected.errors.append(f"Instagram @{account.handle}: {error.message}")
+            continue
+        collected.instagram_calls += 1
+        usage_add(watch=watch, instagram_calls=1)
+        found += [p for p in page.items if rule.matches(p.text, p.language or None)]
+    return found
+
+
 def usage_add(*, watch: Watch, x_reads: int = 0, x_calls: int = 0, instagram_calls: int = 0) -> None:
     day = timezone.now().astimezone(dt.UTC).date()
     values = {"x_reads": x_reads, "x_calls": x_calls, "instagram_calls": instagram_calls}
@@ -322,6 +344,11 @@ def watch_collect_now(*, watch: Watch) -> Collected:
                 stored, new = hits_store(workspace=workspace, network=Network.INSTAGRAM, source=source, posts=posts)
                 collected.new += new
                 hits += stored
+        # Media the workspace's accounts are tagged in do carry their author (unlike hashtag media).
+        tagged = _instagram_tagged(workspace, rule, watch=watch, collected=collected)
+        stored, new = hits_store(workspace=workspace, network=Network.INSTAGRAM, source=Hit.Source.IG_TAG, posts=tagged)
+        collected.new += new
+        hits += stored
     hits = list({h.pk: h for h in hits}.values())
     matched = _matching(rule, hits)
     new_matches = matches_add(watch=watch, hits=matched)

@@ -73,3 +73,13 @@ def test_it_reads_nothing_from_x_once_the_budget_is_spent(tenancy, city):
             collect_hashtag(workspace=tenancy.a1, hashtag="boulogne", network="x")
     with scopes_disabled():
         assert XReadUsage.objects.get(organization=tenancy.org_a).reads == 100
+
+
+def test_it_finds_instagram_tags_with_their_author(tenancy, city):
+    watch = make_watch(tenancy.a1, "#Boulogne", networks=["instagram"])
+    with scope(organization=tenancy.org_a):
+        collected = watch_collect_now(watch=watch)
+        tagged = [h for h in collected.hits if h.source == Hit.Source.IG_TAG]
+        assert tagged, "the simulator tags the city in posts carrying #Boulogne"
+        assert all(h.author_handle and h.author_source == Hit.AuthorSource.NETWORK for h in tagged)
+        assert {h.author_handle for h in collected.hits if h.source != Hit.Source.IG_TAG} == {""}

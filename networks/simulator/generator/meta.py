@@ -358,7 +358,8 @@ def tagged_day(seed: int, persona: Persona, day: date) -> tuple[IgMedia, ...]:
                 created,
                 "IMAGE",
                 "FEED",
-                f"{body} @{persona.ig_username}",
+                # A city's tags often carry its hashtag too (listening finds them, with their author).
+                f"{body} @{persona.ig_username}" + (" #Boulogne" if persona.kind == "city" and index % 2 == 0 else ""),
                 _ig_final(rng, 500, 1.0, "FEED"),
                 handle,
                 stream=TAGGED_MEDIA,
