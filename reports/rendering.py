@@ -36,12 +36,25 @@ def _plain(value):
     return str(value)
 
 
-def figure_json(figure: dict, width: int, height: int) -> dict:
-    """The figure as plain JSON (dates as ISO text, lazy strings as text) at a fixed size."""
+# Plotly's own locale is English: in a French report, numbers take a decimal comma and a space
+# between thousands, and dates are written day/month (month names would need plotly's locale files).
+LOCALE_LAYOUT = {"fr": {"separators": ", ", "date": "%d/%m"}, "en": {"separators": ".,", "date": "%b %d"}}
+
+
+def figure_json(figure: dict, width: int, height: int, language: str = "en") -> dict:
+    """The figure as plain JSON (dates as ISO text, lazy strings as text) at a fixed size, with the
+    report language's number and date formats."""
     plain = json.loads(json.dumps(figure, default=_plain))
     layout = plain.setdefault("layout", {})
     layout.update({"width": width, "height": height, "autosize": False})
     layout.pop("hovermode", None)
+    if "yaxis2" in layout:  # the right-hand axis needs room for its labels
+        layout["margin"] = {**layout.get("margin", {}), "r": 56}
+    locale = LOCALE_LAYOUT.get(language, LOCALE_LAYOUT["en"])
+    layout["separators"] = locale["separators"]
+    first_x = next((t["x"][0] for t in plain.get("data", []) if t.get("x")), None)
+    if isinstance(first_x, str) and len(first_x) == 10 and first_x[4] == "-" and first_x[7] == "-":
+        layout["xaxis"] = {**layout.get("xaxis", {}), "tickformat": locale["date"]}
     return plain
 
 
@@ -85,7 +98,7 @@ def kaleido_server():
             kaleido.stop_sync_server(silence_warnings=True)
 
 
-def render_charts(charts: Sequence[ReportChart]) -> str:
+def render_charts(charts: Sequence[ReportChart], language: str = "en") -> str:
     """Fill in each chart's ``image`` (PNG data URI). Returns the renderer used for the batch."""
     todo = [c for c in charts if c.figure]
     if not todo:
@@ -97,7 +110,7 @@ def render_charts(charts: Sequence[ReportChart]) -> str:
             if kaleido is not None:
                 try:
                     png = kaleido.calc_fig_sync(
-                        figure_json(chart.figure, chart.width, chart.height),
+                        figure_json(chart.figure, chart.width, chart.height, language),
                         opts={"format": "png", "width": chart.width, "height": chart.height, "scale": 2},
                     )
                 except Exception as error:  # noqa: BLE001 (one chart's failure: draw it another way)

@@ -164,7 +164,7 @@ def report_build(*, report_id: int) -> bool:
             charts = [c for s in rendered for c in s.charts]
             for chart in charts:
                 chart.figure = rendering.brand_figure(chart.figure, branding.primary_color, branding.accent_color)
-            report.chart_renderer = rendering.render_charts(charts)
+            report.chart_renderer = rendering.render_charts(charts, report.language)
             _progress(report, _("Charts"))
             generated_at = timezone.now()
             context = document_context(report, rendered, generated_at, branding)
