@@ -154,7 +154,7 @@ DEFINITIONS: dict[str, Definition] = {
         Definition(
             "forecast",
             _("Forecast"),
-            _(
+            _(  # xgettext:no-python-format
                 "The next days of a daily metric, forecast from the account's own history: the mean of three "
                 "methods (exponential smoothing, Theta and the average of the same weekday over the last four "
                 "weeks, after the yearly cycle when there are two years of history), or a single one of them when "
@@ -168,7 +168,7 @@ DEFINITIONS: dict[str, Definition] = {
         Definition(
             "best-slot",
             _("Expected engagement by slot"),
-            _(
+            _(  # xgettext:no-python-format
                 "For each network, weekday, hour and content type, the expected engagements of a post published "
                 "then: the slot's average pulled towards the account's average the fewer posts it holds "
                 "(hierarchical shrinkage), with an 80 % interval. A slot is called best only when its interval "

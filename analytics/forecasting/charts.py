@@ -61,7 +61,15 @@ def forecast_chart(forecast: Forecast, history: History, *, horizon: int, label:
             }
         )
     table = Table(
-        [_("Date"), _("Forecast"), _("80 % low"), _("80 % high"), _("95 % low"), _("95 % high")],
+        [
+            _("Date"),
+            _("Forecast"),
+            *(
+                _("%(level)s %% low") % {"level": level} if bound == "lo" else _("%(level)s %% high") % {"level": level}
+                for level in (80, 95)
+                for bound in ("lo", "hi")
+            ),
+        ],
         [[p["date"], p["mean"], p["lo80"], p["hi80"], p["lo95"], p["hi95"]] for p in points],
     )
     figure = {"data": data, "layout": _layout(yaxis={"rangemode": "normal"})} if points else None

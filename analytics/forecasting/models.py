@@ -57,7 +57,9 @@ class Forecast(models.Model):
     backtest_horizon = models.PositiveSmallIntegerField(_("backtest horizon"), null=True, blank=True)
     backtest_mase = models.FloatField(_("MASE"), null=True, blank=True)
     backtest_mase_snaive = models.FloatField(_("seasonal naive MASE"), null=True, blank=True)
+    # xgettext:no-python-format
     backtest_coverage80 = models.FloatField(_("80 % interval coverage"), null=True, blank=True)
+    # xgettext:no-python-format
     backtest_coverage95 = models.FloatField(_("95 % interval coverage"), null=True, blank=True)
 
     objects = ScopedManager(organization="organization")
