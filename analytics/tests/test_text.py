@@ -23,6 +23,12 @@ def test_it_skips_detection_when_languages_are_known():
     assert result.language == "fr"
 
 
+def test_it_detects_the_languages_a_network_did_not_know():
+    texts = ["Merci beaucoup pour cette belle journée au parc", "Thanks a lot for the lovely day at the park", "ok"]
+    results = analyse(texts, languages=[None, "und", "pt-BR"])
+    assert [r.language for r in results] == ["fr", "en", "pt"]
+
+
 def test_it_rejects_languages_of_the_wrong_length():
     with pytest.raises(ValueError, match="1 languages for 2 texts"):
         analyse(["a", "b"], languages=["fr"])

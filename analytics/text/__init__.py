@@ -13,6 +13,7 @@ a local transformer model when ``OVERGRAPH_SENTIMENT_MODEL_PATH`` points at one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,8 +34,18 @@ class TextAnalysis:
     is_question: bool  # needs an answer (question detection, fr/en)
 
 
+_ISO = re.compile(r"^([a-z]{2})(?:$|[-_])")
+
+
+def _iso(code: str | None) -> str | None:
+    """ "fr", "FR", "pt-BR" → ISO 639-1; a network's "und"/"zxx"/"qme" (no language) → None."""
+    match = _ISO.match((code or "").lower())
+    return match[1] if match else None
+
+
 def analyse(texts: Sequence[str], *, languages: Sequence[str | None] | None = None) -> list[TextAnalysis]:
-    """Vectorised/batched, offline, deterministic. `languages` = known languages (skip detection)."""
+    """Vectorised/batched, offline, deterministic. `languages` = known languages (skip detection);
+    a None or a network's "undetermined" code in it is detected."""
     from analytics.text import questions
     from analytics.text.backends import sentiment_backend
 
@@ -44,7 +55,12 @@ def analyse(texts: Sequence[str], *, languages: Sequence[str | None] | None = No
     else:
         if len(languages) != len(texts):
             raise ValueError(f"{len(languages)} languages for {len(texts)} texts")
-        langs = [lang.lower()[:2] if lang else None for lang in languages]
+        langs = [_iso(lang) for lang in languages]
+        # Unknown ones (None, X's "und", "zxx", "qme"…) are detected.
+        unknown = [i for i, lang in enumerate(langs) if lang is None]
+        if unknown:
+            for i, lang in zip(unknown, detect_language([texts[i] for i in unknown]), strict=True):
+                langs[i] = lang
     sentiments = sentiment_backend().predict(texts, langs)
     results = []
     for text, lang, (label, score) in zip(texts, langs, sentiments, strict=True):
