@@ -175,29 +175,32 @@ def _array_source(spec: UpsertSpec, rows: list[Sequence]) -> tuple[str, list[lis
     return f"unnest({', '.join(casts)}) AS s({columns})", params
 
 
-def _upsert_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
+def _upsert_postgresql(spec: UpsertSpec, rows: Iterable[Sequence], returning: Sequence[str] = ()) -> list | int:
+    """The upsert; with ``returning`` (model field names), the rows' values of those columns
+    instead of a count."""
     columns = ", ".join(_quote(c) for c in spec.column_names())
     keys = ", ".join(_quote(c) for c in spec.key_names())
     distinct = f"DISTINCT ON ({keys}) " if spec.update else ""
+    answer = f" RETURNING {', '.join(_quote(spec._column(name)) for name in returning)}" if returning else ""
     small, rows = _small(rows)
-    written = 0
+    written, fetched = 0, []
     with connection.cursor() as cursor:
         if small:
             source, params = _array_source(spec, small)
             cursor.execute(
                 f"INSERT INTO {_quote(spec.table)} ({columns}) SELECT {distinct}{columns} FROM {source} "  # noqa: S608
-                f"{_conflict_clause(spec)}",
+                f"{_conflict_clause(spec)}{answer}",
                 params,
             )
-            return cursor.rowcount
+            return cursor.fetchall() if returning else cursor.rowcount
         for stage in _staged(cursor, spec, rows):
-            select = f"SELECT {columns} FROM {stage}"  # noqa: S608
-            if spec.update:
-                # ON CONFLICT DO UPDATE refuses to touch one row twice: keep one row per key.
-                select = f"SELECT DISTINCT ON ({keys}) {columns} FROM {stage}"  # noqa: S608
-            cursor.execute(f"INSERT INTO {_quote(spec.table)} ({columns}) {select} {_conflict_clause(spec)}")
+            # ON CONFLICT DO UPDATE refuses to touch one row twice: keep one row per key.
+            select = f"SELECT {distinct}{columns} FROM {stage}"  # noqa: S608
+            cursor.execute(f"INSERT INTO {_quote(spec.table)} ({columns}) {select} {_conflict_clause(spec)}{answer}")
             written += cursor.rowcount
-    return written
+            if returning:
+                fetched += cursor.fetchall()
+    return fetched if returning else written
 
 
 def _update_postgresql(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
@@ -280,6 +283,16 @@ def bulk_upsert(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     if connection.vendor == "sqlite":
         return _upsert_sqlite(spec, rows)
     raise NotImplementedError(f"bulk_upsert does not support {connection.vendor}")
+
+
+@transaction.atomic(savepoint=False)
+def bulk_upsert_returning(spec: UpsertSpec, rows: Iterable[Sequence], returning: Sequence[str]) -> list[tuple]:
+    """``bulk_upsert`` answering the ``returning`` fields of every row it inserted or updated (with
+    ``update`` columns: every row given) — the ids of new rows without reading them back.
+    PostgreSQL only (SQLite's executemany cannot return rows)."""
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("bulk_upsert_returning needs PostgreSQL")
+    return _upsert_postgresql(spec, rows, returning)
 
 
 @transaction.atomic(savepoint=False)

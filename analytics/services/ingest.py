@@ -28,7 +28,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from analytics.models import DAILY_FIELDS, METRIC_FIELDS, AccountDailyMetrics, Post, PostMetricsSnapshot
-from analytics.services.bulk import UpsertSpec, bulk_update, bulk_upsert
+from analytics.services.bulk import UpsertSpec, bulk_update, bulk_upsert, bulk_upsert_returning
 from networks.models import SocialAccount
 from networks.providers import base
 from networks.sync.factstore import SavedPosts
@@ -192,10 +192,13 @@ def posts_save(*, account: SocialAccount, posts: Sequence[base.Post], captured_a
                 captured_at if external_id in changed else None,
             )
         )
-    bulk_upsert(POSTS, rows)
-    ids = {external_id: pk for external_id, (pk, _) in stored.items()}
-    if new_ids := [external_id for external_id in batch if external_id not in stored]:
-        ids.update(_ids(account, new_ids))
+    if connection.vendor == "postgresql":  # the new posts' ids come back from the upsert itself
+        ids = dict(bulk_upsert_returning(POSTS, rows, ("external_id", "id")))
+    else:
+        bulk_upsert(POSTS, rows)
+        ids = {external_id: pk for external_id, (pk, _) in stored.items()}
+        if new_ids := [external_id for external_id in batch if external_id not in stored]:
+            ids.update(_ids(account, new_ids))
     _append_snapshots(
         account, ((ids[external_id], _counters(post.metrics)) for external_id, post in batch.items()), captured_at
     )

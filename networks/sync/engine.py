@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, Subquery
 from django.utils import timezone
 from django_scopes import scope
 
@@ -440,10 +440,14 @@ def run_kind(
 
 def _account_after(account: SocialAccount, runs: list[SyncRun]) -> None:
     """Mirror the outcome on the account row (the workspace page and admin list read it)."""
-    next_due = SyncSchedule.objects.filter(organization=account.organization_id, account=account).aggregate(
-        next=Min("due_at")
-    )["next"]
-    changes: dict[str, Any] = {"next_sync_at": next_due}
+    next_due = (
+        SyncSchedule.objects.filter(organization=account.organization_id, account=account)
+        .order_by()
+        .values("account")
+        .annotate(next=Min("due_at"))
+        .values("next")
+    )
+    changes: dict[str, Any] = {"next_sync_at": Subquery(next_due)}  # one statement, not two
     if any(r.status == SyncRun.Status.OK for r in runs):
         changes["last_synced_at"] = timezone.now()
     failed = [r for r in runs if r.status in (SyncRun.Status.FAILED, SyncRun.Status.PARTIAL)]
