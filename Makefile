@@ -105,6 +105,7 @@ seed: setup
 	@$(DEMO_ENV) $(MANAGE) seed_demo_campaigns --start-simulator
 	@$(DEMO_ENV) $(MANAGE) seed_demo_inbox --start-simulator
 	@$(MANAGE) seed_demo_spikes
+	@$(MANAGE) forecasts_refresh
 	@$(MANAGE) seed_demo_reports
 
 # Each process of the Procfile runs under honcho; Ctrl-C stops them all. `exec` hands the terminal's

@@ -285,3 +285,14 @@ def test_it_shows_slots_and_nowcasts_from_the_posts(tenancy, login):
     assert [a["age"] for a in body["nowcast"]["ages"]] == [1, 3, 6, 12, 24]
     assert body["nowcast"]["posts"][0]["post"] == young.pk
     assert body["slots"]["posts"] == 9
+
+
+def test_it_computes_every_due_account_from_the_command(forecast_account):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("forecasts_refresh", stdout=out)
+    assert "3 stored for 1 accounts" in out.getvalue()
+    assert len(stored(forecast_account)) == 3
