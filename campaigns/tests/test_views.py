@@ -134,3 +134,12 @@ def test_it_speaks_french(tenancy, login, campaign):
     client.cookies.pop("og_language")
     response = client.get(url("campaign_gallery", campaign), HTTP_ACCEPT_LANGUAGE="fr")
     assert "Photo du jour" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", ["campaign", "campaignmedia", "rightsevent", "dailypick", "vote"])
+def test_it_shows_every_model_in_django_admin(model, client, tenancy, campaign):
+    from accounts.models import User
+
+    granted(campaign, author="x")
+    client.force_login(User.objects.create_superuser(email="root@example.com", password="x" * 12))
+    assert client.get(reverse(f"admin:campaigns_{model}_changelist")).status_code == 200
