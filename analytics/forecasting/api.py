@@ -79,7 +79,8 @@ class AccountForecasts(OrganizationAPIView):
     def get(self, request, org, account_id):
         account = network_selectors.account_for_member(self.membership, account_id)
         horizon = request.query_params.get("horizon", str(engine.MAX_HORIZON))
-        if not horizon.isdigit() or not MIN_HORIZON <= int(horizon) <= engine.MAX_HORIZON:
+        # isdecimal() alone lets other scripts' digits through, which int() may still refuse.
+        if not (horizon.isascii() and horizon.isdecimal()) or not MIN_HORIZON <= int(horizon) <= engine.MAX_HORIZON:
             message = _("A whole number of days from %(low)s to %(high)s.")
             raise ValidationError({"horizon": message % {"low": MIN_HORIZON, "high": engine.MAX_HORIZON}})
         metric = request.query_params.get("metric")

@@ -184,6 +184,7 @@ def test_it_serves_forecasts_in_the_api(forecast_account, celery_eager, tenancy,
     assert [f["metric"] for f in only["forecasts"]] == ["followers"]
     assert client.get(url, {"horizon": 3}).status_code == 400
     assert client.get(url, {"horizon": "abc"}).status_code == 400
+    assert client.get(url, {"horizon": "²"}).status_code == 400
     assert client.get(url, {"metric": "likes"}).status_code == 400
 
 
