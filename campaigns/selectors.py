@@ -64,7 +64,7 @@ def pick_for_member(campaign: Campaign, pick_id) -> DailyPick:
 
 # --- Gallery ----------------------------------------------------------------------------------
 
-GALLERY_FILTERS = ("status", "rights", "tag", "favourite", "author")
+GALLERY_FILTERS = ("status", "rights", "tag", "favourite", "author", "exhibition")
 
 
 def gallery(campaign: Campaign, filters: dict[str, str]) -> QuerySet[CampaignMedia]:
@@ -81,6 +81,8 @@ def gallery(campaign: Campaign, filters: dict[str, str]) -> QuerySet[CampaignMed
         media = media.filter(tags__icontains=f'"{filters["tag"].strip().lower()}"')
     if filters.get("favourite") == "1":
         media = media.filter(favourite=True)
+    if filters.get("exhibition") == "1":
+        media = media.filter(for_exhibition=True)
     author = filters.get("author")
     if author == "unknown":
         media = media.filter(author_handle="")

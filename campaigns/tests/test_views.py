@@ -80,7 +80,17 @@ def test_it_reads_the_gallery_in_a_fixed_number_of_queries(tenancy, login, campa
     with CaptureQueriesContext(connection) as many:
         response = client.get(url("campaign_gallery", campaign))
     assert response.content.decode().count('class="media-card') == 16
-    assert len(many.captured_queries) == len(few.captured_queries) == 8
+    assert len(many.captured_queries) == len(few.captured_queries) == 9  # 4 of them are the page frame's
+
+
+def test_it_pages_the_gallery_and_keeps_the_filters(tenancy, login, campaign):
+    for index in range(50):
+        make_media(campaign, author=f"a{index}", favourite=True)
+    client = login(tenancy.alice)
+    first = client.get(url("campaign_gallery", campaign), {"favourite": "1"}).content.decode()
+    assert first.count('class="media-card') == 48 and "favourite=1&amp;page=2" in first
+    second = client.get(url("campaign_gallery", campaign), {"favourite": "1", "page": 2}).content.decode()
+    assert second.count('class="media-card') == 2
 
 
 def test_it_moderates_from_the_gallery_card_with_htmx(tenancy, login, campaign):

@@ -12,6 +12,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,6 +36,7 @@ from overgraph.exports import content_disposition, safe_filename
 
 CALENDAR_DAYS_BEFORE = 14
 CALENDAR_DAYS = 42
+GALLERY_PAGE_SIZE = 48  # a multiple of 2, 3 and 4: full rows on a phone, a tablet and a desktop
 
 
 def _zone(request: HttpRequest) -> zoneinfo.ZoneInfo:
@@ -131,10 +133,16 @@ def campaign_collect(request: HttpRequest, campaign_id: int) -> HttpResponse:
 def campaign_gallery(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     filters = {name: request.GET.get(name, "") for name in selectors.GALLERY_FILTERS}
-    media = list(selectors.gallery(campaign, filters).select_related("campaign")[:200])
+    page = Paginator(selectors.gallery(campaign, filters).select_related("campaign"), GALLERY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "campaign": campaign,
-        "media": media,
+        "media": list(page.object_list),
+        "page": page,
+        "query": query.urlencode(),
         "filters": filters,
         "tags": selectors.campaign_tags(campaign),
         "statuses": CampaignMedia.Status.choices,
