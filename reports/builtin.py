@@ -2,8 +2,10 @@
 and the report sections built on the analytics query layer (``analytics.queries``: the numbers
 are the dashboard's, never recomputed another way)."""
 
+import datetime as dt
 import json
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -379,6 +381,76 @@ def _networks(ctx: ReportContext) -> SectionContent | None:
     return content
 
 
+def _sentiment(ctx: ReportContext) -> SectionContent | None:
+    """What people said (analytics.queries.voice: the messages and hits the apps registered as
+    text sources), over the smallest of its windows that covers the period, ending with it."""
+    from analytics.queries.voice import PERIODS, workspace_voice
+    from analytics.text.timeline import sentiment_chart
+
+    days = next((d for d in PERIODS if d >= ctx.period.days), PERIODS[-1])
+    voice = workspace_voice(organization=ctx.organization, workspace=ctx.workspace, end=ctx.period.end, days=days)
+    if not voice.analysed:
+        return None
+    chart = sentiment_chart(voice.points)
+    content = SectionContent()
+    if chart.figure:
+        content.charts.append(ReportChart(chart.slug, chart.title, chart.figure))
+    share = "—" if voice.negative_share is None else f"{voice.negative_share * 100:.0f} %"
+    content.paragraphs.append(
+        _("%(analysed)d messages analysed from %(start)s to %(end)s; %(share)s negative.")
+        % {
+            "analysed": voice.analysed,
+            "start": date_format(voice.start, "SHORT_DATE_FORMAT"),
+            "end": date_format(voice.end, "SHORT_DATE_FORMAT"),
+            "share": share,
+        }
+    )
+    if voice.topics:
+        content.paragraphs.append(
+            _("Topics: %(topics)s.") % {"topics": ", ".join(topic.label for topic in voice.topics[:6])}
+        )
+    return content
+
+
+FORECAST_HORIZON = 30
+FORECAST_HISTORY = 90
+
+
+def _forecasts(ctx: ReportContext) -> SectionContent | None:
+    """Each account's followers forecast (analytics.forecasting: stored by its hourly task) for the
+    next 30 days, with its 80 % and 95 % bands and its backtest error."""
+    from analytics.forecasting.charts import forecast_chart
+    from analytics.forecasting.models import Forecast, ForecastMetric
+    from analytics.forecasting.selectors import daily_histories
+    from networks import selectors as network_selectors
+
+    accounts = {a.pk: a for a in network_selectors.accounts_of_workspace(ctx.workspace)}
+    forecasts = Forecast.objects.filter(
+        organization_id=ctx.organization.pk,
+        account_id__in=list(accounts),
+        metric=ForecastMetric.FOLLOWERS,
+        status=Forecast.Status.READY,
+    ).order_by("account_id")
+    content = SectionContent()
+    label = str(dict(ForecastMetric.choices)[ForecastMetric.FOLLOWERS])
+    for forecast in forecasts:
+        account = accounts[forecast.account_id]
+        today = forecast.last_date + dt.timedelta(days=1) if forecast.last_date else ctx.period.end
+        history = daily_histories(account, today=today, days=FORECAST_HISTORY)[ForecastMetric.FOLLOWERS]
+        chart = forecast_chart(forecast, history, horizon=FORECAST_HORIZON, label=label)
+        if chart.figure is None:
+            continue
+        title = f"{charts.network_name(account.network)} · {account.display_name} — {chart.title}"
+        content.charts.append(ReportChart(f"forecast-{account.pk}", title, chart.figure, height=340))
+    if not content.charts:
+        return None
+    content.paragraphs.append(
+        _("Followers over the next %(days)d days, with the ranges the forecast expects 80 and 95 times in 100.")
+        % {"days": FORECAST_HORIZON}
+    )
+    return content
+
+
 def _definitions(ctx: ReportContext) -> SectionContent:
     return SectionContent(definitions=[(str(d.title), str(d.text)) for d in DEFINITIONS.values()])
 
@@ -389,6 +461,8 @@ def register_sections() -> None:
     register_section("engagement", pgettext_lazy("metric", "Engagements"), _engagement, order=30)
     register_section("best_times", gettext_lazy("Best time to post"), _best_times, order=40)
     register_section("top_posts", gettext_lazy("Top posts"), _top_posts, order=50)
+    register_section("sentiment", gettext_lazy("Sentiment"), _sentiment, order=64)
+    register_section("forecasts", gettext_lazy("Forecasts"), _forecasts, order=66)
     register_section("networks", gettext_lazy("Network by network"), _networks, order=80)
     register_section("definitions", gettext_lazy("Definitions"), _definitions, order=99)
 

@@ -130,3 +130,39 @@ def test_it_embeds_the_top_posts_pictures(tenancy, facts, media, sim, monkeypatc
     report = build_report(tenancy, language="en", sections=["top_posts"])
     assert report.html.count("data:image/jpeg;base64,") == 1
     assert "No picture" in report.html
+
+
+def test_it_adds_the_forecasts_once_computed(tenancy, facts, media, monkeypatch):
+    """The forecasts section reads analytics.forecasting's stored forecasts; before any is
+    computed it says "not available" (as do sections no installed app feeds yet)."""
+    from analytics.forecasting.models import Forecast, ForecastMetric
+
+    monkeypatch.setenv("REPORTS_CHART_RENDERER", "matplotlib")
+    before = build_report(tenancy, language="en", sections=["forecasts"])
+    assert "Not available for this workspace and period." in before.html
+    points = [
+        {
+            "date": (dt.date(2026, 11, 11) + dt.timedelta(days=i)).isoformat(),
+            "mean": 2300.0 + 10 * i,
+            "lo80": 2280.0 + 10 * i,
+            "hi80": 2320.0 + 10 * i,
+            "lo95": 2260.0 + 10 * i,
+            "hi95": 2340.0 + 10 * i,
+        }
+        for i in range(30)
+    ]
+    with scope(organization=tenancy.org_a):
+        Forecast.objects.create(
+            organization=tenancy.org_a,
+            account=facts["x"],
+            metric=ForecastMetric.FOLLOWERS,
+            status=Forecast.Status.READY,
+            last_date=dt.date(2026, 11, 10),
+            horizon=30,
+            history_days=21,
+            points=points,
+        )
+    after = build_report(tenancy, language="en", sections=["forecasts"])
+    assert "Not available for this workspace and period." not in after.html
+    assert "Followers over the next 30 days" in after.html
+    assert after.html.count("data:image/png;base64,") == 1
