@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ X_PAGES_PER_RUN = 3  # at most 300 posts read per watch and run: a burst waits f
 X_SINCE_ID_MAX_AGE = dt.timedelta(days=6, hours=20)
 INSTAGRAM_PAGES_PER_EDGE = 2  # 50 media a page
 HIT_FIELDS_REFRESHED = ("likes", "comments", "shares", "quotes", "views", "media_url")
+AUTHOR_FIELDS = ("author_id", "author_handle", "author_name", "author_source")
 
 
 class BudgetExhausted(Exception):  # noqa: N818
@@ -128,17 +130,19 @@ def hits_store(*, workspace: Workspace, network: str, source: str, posts: Sequen
         if hit is None:
             continue
         new_values = _hit_from(workspace, network, source, post)
-        if any(
-            getattr(new_values, f) is not None and getattr(new_values, f) != getattr(hit, f)
-            for f in HIT_FIELDS_REFRESHED
-        ):
-            for name in HIT_FIELDS_REFRESHED:
+        fields = list(HIT_FIELDS_REFRESHED)
+        # Found again where the network names the author (a tag after a hashtag search): keep it,
+        # unless the team already named someone.
+        if not hit.author_source and new_values.author_source:
+            fields += AUTHOR_FIELDS
+        if any(getattr(new_values, f) not in (None, "") and getattr(new_values, f) != getattr(hit, f) for f in fields):
+            for name in fields:
                 value = getattr(new_values, name)
                 if value is not None and value != "":
                     setattr(hit, name, value)
             changed.append(hit)
     if changed:
-        Hit.objects.bulk_update(changed, HIT_FIELDS_REFRESHED)
+        Hit.objects.bulk_update(changed, [*HIT_FIELDS_REFRESHED, *AUTHOR_FIELDS])
     stored = {
         h.external_id: h
         for h in Hit.objects.filter(organization_id=organization_id, network=network, external_id__in=ids)
@@ -351,10 +355,13 @@ def watch_collect_now(*, watch: Watch) -> Collected:
         hits += stored
     hits = list({h.pk: h for h in hits}.values())
     matched = _matching(rule, hits)
-    new_matches = matches_add(watch=watch, hits=matched)
+    # Links, welcomes and alerts in one transaction: a run killed in between leaves no match that
+    # the next run would see as known and never route.
+    with transaction.atomic():
+        new_matches = matches_add(watch=watch, hits=matched)
+        if new_matches:
+            matches_route(watch=watch, matches=new_matches)
     collected.hits = matched
-    if new_matches:
-        matches_route(watch=watch, matches=new_matches)
     return collected
 
 

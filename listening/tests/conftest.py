@@ -1,6 +1,14 @@
 import pytest
+from django.utils import translation
 
 from listening.tests.factories import ig_account, x_account
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services speak the active language (French by default): these tests read English messages."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
