@@ -3,6 +3,7 @@ figure dict with its table (a pure function, like analytics.charts)."""
 
 import datetime as dt
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from analytics.charts import BLUE, Chart, Table, _layout
@@ -73,4 +74,25 @@ def forecast_chart(forecast: Forecast, history: History, *, horizon: int, label:
         [[p["date"], p["mean"], p["lo80"], p["hi80"], p["lo95"], p["hi95"]] for p in points],
     )
     figure = {"data": data, "layout": _layout(yaxis={"rangemode": "normal"})} if points else None
-    return Chart(f"forecast-{forecast.metric}", label, "forecast", table, figure)
+    return Chart(f"forecast-{forecast.metric}", label, "forecast", table, figure, note=backtest_note(forecast))
+
+
+def backtest_note(forecast: Forecast) -> str:
+    """The backtest's error and coverage in words, shown under the chart's title."""
+    if forecast.backtest_mase is None or forecast.mase_relative is None:
+        note = _("Backtest: not available (the history is too short to hold some of it out).")
+    else:
+        note = _(
+            "Backtest on the last %(origins)s × %(days)s days: error %(ratio)s × that of repeating the last week "  # noqa: RUF001
+            "(below 1 is better); %(coverage)s of the days fell inside the 80 %% band."
+        ) % {
+            "origins": forecast.backtest_origins,
+            "days": forecast.backtest_horizon,
+            "ratio": formats.number_format(round(forecast.mase_relative, 2), 2, use_l10n=True),
+            "coverage": f"{formats.number_format(round(forecast.backtest_coverage80 * 100), 0, use_l10n=True)} %",
+        }
+    model = _("Model: %(model)s, from %(days)s days of history.") % {
+        "model": forecast.model_label,
+        "days": forecast.history_days,
+    }
+    return f"{note} {model}"
