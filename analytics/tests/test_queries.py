@@ -20,6 +20,7 @@ from analytics.queries import (
     Period,
     PostCurveQuery,
     PostTableQuery,
+    ThemeQuery,
     TopPostsQuery,
     period_from_request,
 )
@@ -190,6 +191,35 @@ def test_it_filters_by_hashtag(tenancy, accounts):
     assert x.engagements.current == 20
 
 
+def test_it_matches_a_hashtag_literally(tenancy, accounts):
+    seed(accounts)
+    # "_" and "%" are LIKE wildcards in SQL: here they are only characters of the tag.
+    for tag in ("spo_t", "sp%", "%"):
+        total = run(OverviewQuery, tenancy, filters=Filters(hashtag=tag)).total
+        assert (total.posts.current, total.engagements.current) == (0, None), tag
+
+
+def test_it_breaks_down_and_filters_by_theme(tenancy, accounts):
+    from analytics.services import themes
+
+    posts = seed(accounts)
+    with scope(organization=tenancy.org_a):
+        sport = themes.theme_create(organization=tenancy.org_a, name="Sport")
+        events = themes.theme_create(organization=tenancy.org_a, name="Events", workspace=tenancy.a2)
+        for post in (posts["o1"], posts["f1"], posts["rt"]):
+            themes.post_theme_set(post=post, theme=sport)
+        themes.post_theme_set(post=posts["f1"], theme=events)
+    rows = {r.name: r for r in run(ThemeQuery, tenancy)}
+    # Own posts only (the repost is labelled but never counted): o1 (16, 1,000 views), f1 (30, 300).
+    assert (rows["Sport"].posts, rows["Sport"].engagements) == (2, 46)
+    assert rows["Sport"].engagement_rate == pytest.approx(46 / 1300)
+    assert (rows["Events"].posts, rows["Events"].engagements) == (1, 30)
+    # A client granted A1 only: A2's theme and A2's post are not hers.
+    assert [(r.name, r.posts, r.engagements) for r in run(ThemeQuery, tenancy, user=tenancy.dana)] == [("Sport", 1, 16)]
+    total = run(OverviewQuery, tenancy, filters=Filters(theme_ids=(sport.pk,))).total
+    assert (total.posts.current, total.reposts.current, total.engagements.current) == (2, 1, 46)
+
+
 def test_it_draws_a_posts_curve_next_to_the_median_post(tenancy, accounts):
     posts = seed(accounts)
     o1 = posts["o1"]
@@ -199,6 +229,22 @@ def test_it_draws_a_posts_curve_next_to_the_median_post(tenancy, accounts):
     assert [(p.hours_since_publish, p.engagements, p.views) for p in curve.points] == [(1.0, 2, 100), (24.0, 12, 900)]
     # Text posts of a with engagements: r1 (4) and o1 (16), o0 (5): the median is o0.
     assert curve.median_post_id == posts["o0"].pk
+
+
+def test_it_draws_a_post_that_is_its_own_median_once(tenancy, accounts):
+    posts = seed(accounts)
+    f1 = posts["f1"]  # a2's only post with engagements
+    make_snapshot(f1, f1.published_at + dt.timedelta(hours=2), likes=3, views=40)
+    curve = run(PostCurveQuery, tenancy, post=f1)
+    assert curve.median_post_id == f1.pk
+    assert [(p.hours_since_publish, p.engagements, p.views) for p in curve.points] == [(2.0, 3, 40)]
+    assert curve.median_points == curve.points
+
+
+def test_it_draws_a_curve_without_a_median_when_no_post_has_engagements(tenancy, accounts):
+    posts = seed(accounts)
+    curve = run(PostCurveQuery, tenancy, post=posts["e1"])  # a's only photo: every counter NULL
+    assert (curve.median_post_id, curve.median_points, curve.points) == (None, [], [])
 
 
 def test_it_rolls_up_the_agency(tenancy, accounts):
