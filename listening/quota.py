@@ -136,6 +136,43 @@ def workspace_quota(workspace: Workspace, now: dt.datetime | None = None) -> lis
     return [hashtag_quota_status(account=a, now=now) for a in instagram_accounts(workspace)]
 
 
+def quotas_by_workspace(workspaces, now: dt.datetime | None = None) -> dict[int, list[QuotaStatus]]:
+    """The quota of every active Instagram account of these workspaces, in two queries whatever
+    their number (the listening home lists them all)."""
+    now = now or timezone.now()
+    workspaces = list(workspaces)
+    if not workspaces:
+        return {}
+    organization_id = workspaces[0].organization_id
+    accounts = list(
+        SocialAccount.objects.filter(
+            organization_id=organization_id,
+            workspace__in=workspaces,
+            network=Network.INSTAGRAM,
+            status=SocialAccount.Status.ACTIVE,
+        ).order_by("pk")
+    )
+    window_start = now - HASHTAG_WINDOW
+    live = HashtagSearch.objects.filter(organization_id=organization_id, account__in=accounts).filter(
+        Q(first_searched_at__gt=window_start) | Q(first_searched_at__isnull=True, reserved_at__gt=window_start)
+    )
+    used: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for row in sorted(live, key=lambda r: r.window_start):
+        used.setdefault(row.account_id, []).append((row.hashtag, row.window_start))
+    found: dict[int, list[QuotaStatus]] = {w.pk: [] for w in workspaces}
+    for account in accounts:
+        tags = used.get(account.pk, [])
+        found[account.workspace_id].append(
+            QuotaStatus(
+                account=account,
+                used=tags,
+                free_at=tags[0][1] + HASHTAG_WINDOW if tags else None,
+                remaining=max(0, HASHTAG_LIMIT - len(tags)),
+            )
+        )
+    return found
+
+
 def pick_instagram_account(
     *, workspace: Workspace, hashtag: str, now: dt.datetime | None = None, exclude: set[int] | frozenset = frozenset()
 ) -> SocialAccount:

@@ -24,7 +24,7 @@ from listening import charts, selectors
 from listening.forms import AuthorForm, ReplyForm, WatchForm
 from listening.models import ListeningNetwork, WelcomeItem
 from listening.queries import ListeningQuery
-from listening.quota import HASHTAG_LIMIT, HASHTAG_WINDOW, workspace_quota
+from listening.quota import HASHTAG_LIMIT, HASHTAG_WINDOW, quotas_by_workspace
 from listening.services.collect import x_account
 from listening.services.watches import WatchInvalid, instagram_plan, watch_delete, watch_save
 from listening.services.welcome import WelcomeError, hit_author_fill, welcome_mark, welcome_reply
@@ -53,9 +53,8 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 def listening_home(request: HttpRequest) -> HttpResponse:
     workspaces = list(visible_workspaces(request.membership))
     watches = list(selectors.watches_of(request.membership))
-    by_workspace = [
-        (w, [watch for watch in watches if watch.workspace_id == w.pk], workspace_quota(w)) for w in workspaces
-    ]
+    quotas = quotas_by_workspace(workspaces)
+    by_workspace = [(w, [watch for watch in watches if watch.workspace_id == w.pk], quotas[w.pk]) for w in workspaces]
     context = {
         "by_workspace": by_workspace,
         "can_operate": _can_operate(request),

@@ -12,6 +12,7 @@ from listening.quota import (
     hashtag_quota_status,
     hashtags_reserve,
     pick_instagram_account,
+    quotas_by_workspace,
 )
 from listening.tests.factories import NOW
 from networks.tests.factories import make_account
@@ -105,3 +106,16 @@ def test_it_says_when_the_workspace_has_no_instagram_account(tenancy):
     with scope(organization=tenancy.org_a), pytest.raises(NoInstagramAccount) as refused:
         pick_instagram_account(workspace=tenancy.a1, hashtag="boulogne")
     assert "Connect an Instagram" in refused.value.message
+
+
+def test_it_reads_every_workspace_quota_in_two_queries(tenancy, django_assert_num_queries):
+    first, second = ig(tenancy.a1), ig(tenancy.a2, "17841400000000002", "second")
+    with scope(organization=tenancy.org_a):
+        fill(first, 3, now=dt.datetime.now(dt.UTC))
+        fill(second, 1, now=dt.datetime.now(dt.UTC), prefix="other")
+        expected = {a.pk: hashtag_quota_status(account=a) for a in (first, second)}
+        with django_assert_num_queries(2):
+            found = quotas_by_workspace([tenancy.a1, tenancy.a2])
+        assert [
+            (s.account.pk, s.used, s.remaining, s.free_at) for s in found[tenancy.a1.pk] + found[tenancy.a2.pk]
+        ] == [(pk, e.used, e.remaining, e.free_at) for pk, e in expected.items()]
