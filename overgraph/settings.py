@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 # Task modules outside an app's tasks.py (autodiscovery only finds <app>.tasks).
 CELERY_IMPORTS = ["networks.webhooks.tasks", "analytics.forecasting.tasks"]
+# Account syncs go to their own queue, consumed by a worker with a pool of threads: a sync waits
+# on the networks most of its time, so one process keeps 32 of them in flight (docs/performance.md
+# "Sync"); the default queue keeps a prefork worker for CPU-bound tasks (reports, forecasts).
+CELERY_TASK_ROUTES = {"networks.tasks.sync_account": {"queue": "sync"}}
 # Synced into django-celery-beat's tables when beat starts; admins can tune them in Django admin.
 CELERY_BEAT_SCHEDULE = {
     # Inbox: conversations waiting past their workspace's target are told (inbox/tasks.py).

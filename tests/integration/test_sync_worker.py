@@ -130,6 +130,8 @@ class Worker:
                 "-A",
                 "overgraph",
                 "worker",
+                "-Q",
+                "celery,sync",  # the default queue and the syncs' (CELERY_TASK_ROUTES)
                 "--pool",
                 "solo",
                 "-l",
