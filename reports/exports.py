@@ -21,11 +21,17 @@ Other apps add their tables (inbox conversations, listening hits, campaigns…) 
 ``rows_callable(*, organization, workspace)`` returns any iterable of row sequences (a generator or
 ``values_list(...).iterator()`` keeps memory flat); ``columns`` names each column with the words
 the data dictionary prints for it. ``model_columns(Model, fields)`` builds them from the model's
-field names and verbose names.
+field names and verbose names, and ``register_model_table(name, description, Model,
+workspace_path=...)`` does all of it for a model's rows of one workspace.
+
+Apps outside the dependency line of reports (inbox, listening, campaigns) register theirs in a
+``<app>/reports.py`` module, imported at start-up by :func:`autodiscover` (as ``privacy.py`` is by
+accounts.privacy).
 """
 
 import datetime as dt
 import io
+import json
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -67,6 +73,13 @@ def register_export_table(
     _TABLES[name] = ExportTable(name, description, rows_callable, tuple(columns))
 
 
+def autodiscover() -> None:
+    """Import every installed app's ``reports`` module (their registrations)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("reports")
+
+
 def export_tables() -> list[ExportTable]:
     return list(_TABLES.values())
 
@@ -85,6 +98,44 @@ def model_columns(model: type[models.Model], fields: Sequence[str], **described:
             field = model._meta.get_field(name.removesuffix("_id"))
         columns.append((name, field.verbose_name))
     return columns
+
+
+def register_model_table(
+    name: str,
+    description: str | Promise,
+    model: type[models.Model],
+    *,
+    workspace_path: str = "workspace",
+    exclude: Sequence[str] = (),
+    **described: str | Promise,
+) -> None:
+    """Register a model's rows of one workspace (``workspace_path``: the lookup from the model to
+    its workspace, ``"thread__workspace"``) with every concrete column but the organisation and
+    ``exclude`` (secrets, binary data). JSON values are written as JSON text."""
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.attname != "organization_id"
+        and f.name not in exclude
+        and f.attname not in exclude
+        and not isinstance(f, models.BinaryField)
+    ]
+    json_fields = {f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)}
+    positions = [i for i, name in enumerate(fields) if name in json_fields]
+
+    def rows(*, organization, workspace):
+        queryset = (
+            model._default_manager.filter(organization=organization, **{workspace_path: workspace})
+            .order_by("pk")
+            .values_list(*fields)
+        )
+        for values in queryset.iterator(chunk_size=2000):
+            row = list(values)
+            for i in positions:
+                row[i] = None if row[i] is None else json.dumps(row[i], ensure_ascii=False, sort_keys=True)
+            yield row
+
+    register_export_table(name, description, rows, columns=model_columns(model, fields, **described))
 
 
 DICTIONARY_NAME = "data_dictionary.csv"

@@ -95,3 +95,32 @@ def test_it_expires_and_deletes_the_file(tenancy, facts, media, login):
     assert export.status == "expired" and not export.file
     assert not Path(path).exists()
     assert login(tenancy.alice).get(url).status_code == 410
+
+
+def test_it_exports_the_other_apps_tables(tenancy, facts, media):
+    """inbox, listening and campaigns register their tables (their reports.py): a workspace's rows
+    only, credentials and voters' addresses left out."""
+    from listening.models import Hit
+
+    for workspace, external_id in ((tenancy.a1, "hit-a1"), (tenancy.a2, "hit-a2")):
+        with scope(organization=tenancy.org_a):
+            Hit.objects.create(
+                organization=tenancy.org_a,
+                workspace=workspace,
+                network="instagram",
+                external_id=external_id,
+                published_at=timezone.now(),
+                text="=cmd",
+            )
+    export = make_export(tenancy)
+    with zipfile.ZipFile(export.file.path) as archive:
+        names = set(archive.namelist())
+        assert {"inbox_threads.csv", "inbox_messages.csv", "listening_hits.csv", "campaign_media.csv"} <= names
+        hits = read_csv(archive, "listening_hits.csv")
+        header = hits[0]
+        assert [row[header.index("external_id")] for row in hits[1:]] == ["hit-a1"]
+        assert hits[1][header.index("text")] == "'=cmd"
+        assert "upload_nonce" not in read_csv(archive, "campaign_media.csv")[0]
+        assert "ip_address" not in read_csv(archive, "campaign_votes.csv")[0]
+        dictionary = {(row[0], row[1]) for row in read_csv(archive, DICTIONARY_NAME)[1:]}
+        assert ("inbox_messages.csv", "text") in dictionary
