@@ -158,3 +158,15 @@ def test_it_claims_each_due_watch_once(tenancy):
     assert watches_due() == [(tenancy.org_a.pk, watch.pk)]
     assert watches_due() == []  # claimed: a duplicate dispatch finds nothing
     assert paused.pk not in [pk for _org, pk in watches_due(dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))]
+
+
+def test_it_speaks_french(tenancy, login, city):
+    collected_watches(tenancy)
+    client = login(tenancy.alice)
+    client.cookies["og_language"] = "fr"
+    org = tenancy.org_a.slug
+    home = client.get(reverse("listening_home", kwargs={"org": org}), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Facebook n'a pas de recherche publique" in home.replace("&#x27;", "'")
+    assert "Quota de hashtags Instagram" in home
+    queue = client.get(reverse("listening_welcome", kwargs={"org": org})).content.decode()
+    assert "À accueillir" in queue
