@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import api, api_spikes
+from analytics import api, api_spikes, api_voice
 from analytics.forecasting import api as forecasts_api
 
 ORG = "organizations/<slug:org>/"
@@ -11,6 +11,7 @@ urlpatterns = [
         api.WorkspaceAccountList.as_view(),
         name="api_workspace_accounts",
     ),
+    path(f"{ORG}workspaces/<int:workspace_id>/voice/", api_voice.WorkspaceVoice.as_view(), name="api_workspace_voice"),
     path(
         f"{ORG}workspaces/<int:workspace_id>/spike-alerts/",
         api_spikes.WorkspaceSpikeAlerts.as_view(),

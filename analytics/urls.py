@@ -1,13 +1,14 @@
 from django.urls import path
 
 from analytics.forecasting import views as forecasts
-from analytics.views import account, agency, dashboard, glossary, post, spikes, themes
+from analytics.views import account, agency, dashboard, glossary, post, spikes, themes, voice
 
 urlpatterns = [
     path("glossary/", glossary.glossary, name="glossary"),
     path("o/<slug:org>/overview/", agency.agency_overview, name="analytics_agency_overview"),
     path("o/<slug:org>/w/<int:workspace_id>/dashboard/", dashboard.workspace_dashboard, name="analytics_dashboard"),
     path("o/<slug:org>/w/<int:workspace_id>/alerts/", spikes.workspace_spikes, name="analytics_spikes"),
+    path("o/<slug:org>/w/<int:workspace_id>/voice/", voice.workspace_voice_page, name="analytics_voice"),
     path("o/<slug:org>/accounts/<int:account_id>/stats/", account.account_page, name="analytics_account"),
     path(
         "o/<slug:org>/accounts/<int:account_id>/forecasts/",

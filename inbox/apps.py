@@ -13,6 +13,10 @@ class InboxConfig(AppConfig):
 
         register_inbox_store(DatabaseInboxStore())
         self._register_spike_sources()
+        # What people write, for analytics' "What people say" page (analytics/text/sources.py).
+        from inbox import texts
+
+        texts.register()
 
     @staticmethod
     def _register_spike_sources() -> None:

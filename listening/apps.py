@@ -6,6 +6,7 @@ class ListeningConfig(AppConfig):
     verbose_name = "Listening"
 
     def ready(self) -> None:
-        from listening import series
+        from listening import series, texts
 
         series.register()
+        texts.register()  # its hits on analytics' "What people say" page

@@ -40,6 +40,7 @@ ROUTES = [
     Route("analytics_theme_delete", THEME, {"POST": lambda ids: {}}, reads=False),
     Route("analytics_post_themes", POST, {"POST": lambda ids: {"theme": ids[THEME]}}, reads=False),
     Route("analytics_spikes", WORKSPACE, {"POST": lambda ids: {"sensitivity": "high"}}),
+    Route("analytics_voice", WORKSPACE),
 ]
 
 

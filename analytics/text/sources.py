@@ -1,0 +1,51 @@
+"""What people write, from the apps that store it: a registry like the spike series' one.
+
+The inbox registers its received messages, listening its hits; analytics reads them only through
+the registered callables (dependencies point one way) to draw the "What people say" page:
+sentiment over time, negative share, topics with example messages, the most negative messages.
+
+``rows(organization, workspace, start, end, limit)`` returns the newest ``limit`` rows written
+between the local dates ``start`` and ``end`` (inclusive), newest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TextRow:
+    day: dt.date  # local date (organisation's time zone)
+    text: str
+    sentiment: str | None  # "negative" | "neutral" | "positive", None when not analysed
+    score: float | None  # -1..1 when the analyser gave one
+    author: str = ""
+    url: str = ""  # where the CM opens it (the thread in the inbox, the post on the network)
+
+
+@dataclass(frozen=True)
+class TextSource:
+    key: str  # "inbox.messages", "listening.hits"
+    label: str  # gettext_lazy label
+    rows: Callable[..., list[TextRow]]
+
+
+_SOURCES: dict[str, TextSource] = {}
+
+
+def register_text_source(source: TextSource) -> None:
+    _SOURCES[source.key] = source
+
+
+def unregister_text_source(key: str) -> None:
+    _SOURCES.pop(key, None)
+
+
+def text_sources() -> list[TextSource]:
+    return sorted(_SOURCES.values(), key=lambda s: s.key)
+
+
+def text_source(key: str) -> TextSource | None:
+    return _SOURCES.get(key)

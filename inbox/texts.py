@@ -1,0 +1,53 @@
+"""The inbox's received messages for analytics' "What people say" page (analytics/text/sources.py).
+
+Registered from InboxConfig.ready(); analytics reads them only through this callable."""
+
+import datetime as dt
+import zoneinfo
+
+from django.db.models.functions import TruncDate
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scope
+
+from inbox.models import Direction, Message
+
+
+def received_messages(organization, workspace, start: dt.date, end: dt.date, limit: int) -> list:
+    from analytics.text.sources import TextRow
+
+    zone = zoneinfo.ZoneInfo(organization.time_zone)
+    low = dt.datetime.combine(start, dt.time(0), tzinfo=zone)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    with scope(organization=organization):
+        rows = (
+            Message.objects.filter(
+                organization=organization,
+                thread__workspace=workspace,
+                direction=Direction.IN,
+                sent_at__gte=low,
+                sent_at__lt=high,
+            )
+            .annotate(day=TruncDate("sent_at", tzinfo=zone))
+            .order_by("-sent_at")
+            .values("day", "text", "sentiment", "sentiment_score", "author_name", "thread_id")[:limit]
+        )
+        return [
+            TextRow(
+                day=row["day"],
+                text=row["text"],
+                sentiment=row["sentiment"] or None,
+                score=row["sentiment_score"],
+                author=row["author_name"],
+                url=reverse("inbox_thread", kwargs={"org": organization.slug, "thread_id": row["thread_id"]}),
+            )
+            for row in rows
+        ]
+
+
+def register() -> None:
+    try:
+        from analytics.text.sources import TextSource, register_text_source
+    except ImportError:  # analytics' text sources are not installed
+        return
+    register_text_source(TextSource(key="inbox.messages", label=_("Inbox: messages received"), rows=received_messages))
