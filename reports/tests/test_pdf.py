@@ -166,3 +166,37 @@ def test_it_adds_the_forecasts_once_computed(tenancy, facts, media, monkeypatch)
     assert "Not available for this workspace and period." not in after.html
     assert "Followers over the next 30 days" in after.html
     assert after.html.count("data:image/png;base64,") == 1
+
+
+def test_it_adds_listening_and_reactivity_from_their_apps(tenancy, facts, media, monkeypatch):
+    """listening and inbox plug their sections in (their reports.py): the numbers of the period."""
+    from inbox.models import Thread
+    from listening.models import Hit, Watch, WatchMatch
+
+    monkeypatch.setenv("REPORTS_CHART_RENDERER", "matplotlib")
+    received = dt.datetime(2026, 11, 4, 9, 0, tzinfo=dt.UTC)
+    with scope(organization=tenancy.org_a):
+        Thread.objects.create(
+            organization=tenancy.org_a,
+            workspace=tenancy.a1,
+            account=facts["ig"],
+            network="instagram",
+            kind="comment",
+            external_id="t1",
+            first_inbound_at=received,
+            first_response_at=received + dt.timedelta(minutes=30),
+        )
+        watch = Watch.objects.create(organization=tenancy.org_a, workspace=tenancy.a1, name="Noël", rule="#noel")
+        hit = Hit.objects.create(
+            organization=tenancy.org_a,
+            workspace=tenancy.a1,
+            network="instagram",
+            external_id="h1",
+            published_at=received,
+            author_handle="fan",
+        )
+        WatchMatch.objects.create(organization=tenancy.org_a, watch=watch, hit=hit, published_at=received)
+    report = build_report(tenancy, language="en", sections=["listening", "reactivity"])
+    assert "Not available for this workspace and period." not in report.html
+    assert "Conversations received" in report.html and "Posts found" in report.html
+    assert "@fan" in report.html
