@@ -4,9 +4,11 @@ A section is a key, a title, an order and a ``build(ctx)`` returning :class:`Sec
 ``None`` when it has nothing for this workspace and period: the report then says "not available"
 rather than drawing an empty chart or a false 0).
 
-Analytics' sections are registered by ``reports.builtin``. Listening, reactivity (inbox),
-sentiment and forecasts are *announced* here with no builder: they appear in every report as "not
-available" until their app registers a builder with the same key in its ``AppConfig.ready()``::
+Analytics' sections are registered by ``reports.builtin`` (sentiment and forecasts included).
+Listening and reactivity (inbox) are *announced* here with no builder: they appear in every report
+as "not available" until their app registers a builder with the same key, in its
+``<app>/reports.py`` (imported at start-up by ``reports.exports.autodiscover``; listening and inbox
+do)::
 
     from reports.sections import SectionContent, register_section
 
