@@ -79,4 +79,9 @@ class RightsForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Your original file"), allow_empty_file=False)
+    file = forms.FileField(
+        label=_("Your original file"),
+        allow_empty_file=False,
+        # A hint for the phone's picker only: the server checks the bytes themselves.
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,video/mp4"}),
+    )

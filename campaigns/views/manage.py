@@ -9,6 +9,7 @@ resolved for the member first (404), then the right to change it is checked (403
 
 import datetime as dt
 import zoneinfo
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -238,7 +239,7 @@ def campaign_media_file(request: HttpRequest, campaign_id: int, media_id: int) -
     )
     response["Cache-Control"] = "private, max-age=3600"
     if original:
-        response["Content-Disposition"] = content_disposition(f"{media.external_id}{stored.name[-4:]}")
+        response["Content-Disposition"] = content_disposition(f"{media.external_id}{PurePosixPath(stored.name).suffix}")
     return response
 
 
