@@ -7,8 +7,8 @@
   (``sender``, ``recipient``, ``timestamp`` in ms, ``message.mid``, ``message.text``); an echo
   (``message.is_echo``) is the account's own message.
 * ``instagram`` / ``comments``: ``id``, ``text``, ``from``, ``media.id``, ``parent_id``.
-* ``instagram`` / ``mentions``: only ids (``media_id``, ``comment_id``): the conversations sync
-  is made due now to read them.
+* ``instagram`` / ``mentions``: only ids (``media_id``, ``comment_id``): kept for the
+  conversations sync, made due now, which reads them.
 
 Redelivery is harmless: messages are upserted on their network ids.
 """
@@ -137,11 +137,29 @@ def instagram_comment_change(account: SocialAccount, value: dict) -> str:
     return f"inbox: {comments_save(account=account, post_external_id=media_id, comments=[comment])} comment(s) stored"
 
 
-def conversations_due(account: SocialAccount, value: dict) -> str:
-    SyncSchedule.objects.filter(
-        organization=account.organization_id, account=account, kind=SyncKind.CONVERSATIONS
-    ).update(due_at=network_now())
-    return "inbox: conversations sync queued"
+PENDING_MENTIONS = 200  # kept ids at most, oldest dropped (a storm of mentions is read by the sync too)
+
+
+def instagram_mention_change(account: SocialAccount, value: dict) -> str:
+    """Only ids arrive: they are kept in the conversations schedule's state and that sync becomes
+    due now; it reads each mention (networks/sync/conversations.py) without any network call in
+    this transaction."""
+    media_id, comment_id = str(value.get("media_id") or ""), str(value.get("comment_id") or "")
+    if not media_id and not comment_id:
+        return "inbox: no mention id"
+    schedule = (
+        SyncSchedule.objects.select_for_update()
+        .filter(organization=account.organization_id, account=account, kind=SyncKind.CONVERSATIONS)
+        .first()
+    )
+    if schedule is None:
+        return "inbox: no conversations sync for this account"
+    state = dict(schedule.state or {})
+    pending = [p for p in state.get("ig_mentions") or [] if p != [media_id, comment_id]]
+    state["ig_mentions"] = [*pending, [media_id, comment_id]][-PENDING_MENTIONS:]
+    schedule.state, schedule.due_at = state, network_now()
+    schedule.save(update_fields=["state", "due_at"])
+    return "inbox: mention queued for the conversations sync"
 
 
 HANDLERS = {
@@ -150,7 +168,7 @@ HANDLERS = {
     ("page", "messages"): message_change,
     ("page", "message_echoes"): message_change,
     ("instagram", "comments"): instagram_comment_change,
-    ("instagram", "mentions"): conversations_due,
+    ("instagram", "mentions"): instagram_mention_change,
     ("instagram", "messages"): message_change,
     ("instagram", "message_echoes"): message_change,
 }

@@ -79,3 +79,36 @@ def test_it_marks_a_removed_comment(tenancy, celery_eager):
     deliver(removed, celery_eager)
     with scope(organization=tenancy.org_a):
         assert Message.objects.get(organization=tenancy.org_a, external_id="555_1").is_deleted
+
+
+def test_it_reads_an_instagram_mention_the_webhook_named(tenancy, engine, celery_eager):
+    import datetime as dt
+
+    from inbox.tests.conftest import sim_account
+    from networks.models import SyncKind
+    from networks.simulator.generator import meta
+    from networks.simulator.world import BOULOGNE, DEFAULT_SEED
+    from networks.sync.engine import account_sync
+    from networks.sync.schedules import schedules_ensure
+
+    account = sim_account(tenancy.a1, engine, "instagram")
+    with scope(organization=tenancy.org_a):
+        schedules_ensure(account=account, backfill=False)
+    day = engine.now.date() - dt.timedelta(days=1)
+    media = next(m for d in range(30) for m in meta.tagged_day(DEFAULT_SEED, BOULOGNE, day - dt.timedelta(days=d)))
+    payload = {
+        "object": "instagram",
+        "entry": [
+            {
+                "id": BOULOGNE.ig_user_id,
+                "time": 1764500000,
+                "changes": [{"field": "mentions", "value": {"media_id": media.id}}],
+            }
+        ],
+    }
+    deliver(payload, celery_eager)
+    runs = account_sync(organization_id=account.organization_id, account_id=account.pk, kinds=[SyncKind.CONVERSATIONS])
+    assert runs[0].status == "ok", runs[0].error
+    with scope(organization=tenancy.org_a):
+        thread = Thread.objects.get(organization=tenancy.org_a, account=account, external_id=media.id)
+        assert thread.kind == ThreadKind.MENTION and f"@{BOULOGNE.ig_username}" in thread.subject

@@ -123,8 +123,36 @@ def user_node(request: Request, persona: Persona) -> dict:
         "profile_picture_url": f"https://scontent.cdninstagram.com/v/sim/{persona.ig_user_id}.jpg",
         "website": f"https://www.{persona.key}.example",
         **profile,
+        # Caption and comment @mentions, by the ids the ``mentions`` webhook gives.
+        "mentioned_media": lambda item: _mentioned_media(request, item),
+        "mentioned_comment": lambda item: _mentioned_comment(request, item),
     }
     return F.select(available, F.parse(request.arg("fields")), ["id"], "IGUser")
+
+
+def _mentioned_media(request: Request, item: F.Field) -> dict:
+    media = meta.ig_media_by_id(request.sim.seed, item.modifiers.get("media_id", ""))
+    if media is None or media.created > request.now:
+        raise graph_error("(#100) Invalid media_id", 100)
+    return media_node(request, media, item.children or [F.Field("id")])
+
+
+def _mentioned_comment(request: Request, item: F.Field) -> dict:
+    from networks.simulator import inbox
+
+    found = inbox.ig_comment(request, item.modifiers.get("comment_id", ""))
+    if found is None:
+        raise graph_error("(#100) Invalid comment_id", 100)
+    media, comment = found
+    available = {
+        "id": comment.id,
+        "text": comment.message if isinstance(comment, meta.Comment) else comment.text,
+        "timestamp": meta.graph_time(comment.created),
+        "like_count": getattr(comment, "like_count", 0),
+        "username": getattr(comment, "username", "") or getattr(comment, "author_name", ""),
+        "media": {"id": media.id},
+    }
+    return F.select(available, item.children, ["id", "text", "timestamp"], "IGComment")
 
 
 def _check_metrics(names: list[str], known: set[str], kind: str) -> None:
@@ -315,6 +343,7 @@ def recently_searched(request: Request, persona: Persona) -> Reply:
 
 def user_edge(request: Request, caller: Caller, persona: Persona, edge: str | None) -> Reply:
     from networks.simulator import inbox  # Instagram Direct threads live with the inbox's writes
+
     handlers = {
         None: lambda: Reply(200, user_node(request, persona)),
         "insights": lambda: account_insights(request, persona),
@@ -399,6 +428,7 @@ def comment_node(
 
 def media_comments(request: Request, media: meta.IgMedia) -> Reply:
     from networks.simulator import inbox  # the inbox's writes show in the listing
+
     now = request.now
     visible = [c for c in meta.ig_comments(media) if c.created <= now]
     visible = inbox.with_writes(request, visible, {c.id for c in visible if not c.parent_id})

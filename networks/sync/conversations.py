@@ -92,9 +92,26 @@ def _comments(ctx: "Context", store: InboxStore) -> None:
     ctx.checkpoint()
 
 
+def _webhook_mentions(ctx: "Context", store: InboxStore) -> None:
+    """Instagram caption and comment @mentions the ``mentions`` webhook named (ids only, kept in
+    this schedule's state by the inbox), read one by one."""
+    pending = ctx.state.pop("ig_mentions", None) or []
+    mentioned = getattr(ctx.provider, "mentioned", None)
+    if not pending or mentioned is None:
+        return
+    posts = []
+    for media_id, comment_id in pending:
+        post = ctx.call(mentioned, media_id=media_id, comment_id=comment_id)
+        if post is not None:
+            posts.append(post)
+    ctx.add("mentions", store.save_mentions(ctx.account, posts))
+    ctx.checkpoint()
+
+
 def _mentions(ctx: "Context", store: InboxStore) -> None:
     if ctx.account.network not in (Network.X, Network.INSTAGRAM):
         return
+    _webhook_mentions(ctx, store)
     seen = ctx.state.get("mentions_seen")
     since = dt.datetime.fromisoformat(seen) - OVERLAP if seen else ctx.now - FIRST_WINDOW
     cursor, newest = None, None

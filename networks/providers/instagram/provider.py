@@ -299,6 +299,34 @@ class InstagramProvider(Provider):
             items=[parse_ig_conversation(i) for i in payload.get("data") or []], next_cursor=next_cursor(payload)
         )
 
+    def mentioned(self, *, media_id: str = "", comment_id: str = "") -> Post | None:
+        """A caption or comment @mention named by the ``mentions`` webhook (ids only), read through
+        ``mentioned_media`` / ``mentioned_comment`` on the account's node. None: gone meanwhile.
+        https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/mentioned_media"""
+        if comment_id:
+            field = f"mentioned_comment.comment_id({comment_id}){{id,text,timestamp,username,media{{id}}}}"
+        else:
+            field = f"mentioned_media.media_id({media_id}){{{TAG_FIELDS}}}"
+        try:
+            node = graph_call(self.api, self.api.get_object, self.external_id, fields=field)
+        except Permanent:
+            return None
+        if comment_id:
+            item = node.get("mentioned_comment") or {}
+            if not item.get("timestamp"):
+                return None
+            return Post(
+                external_id=str(item["id"]),
+                published_at=parse_graph_time(item["timestamp"]),
+                kind=PostKind.REPLY,
+                content_type=ContentType.TEXT,
+                text=item.get("text", ""),
+                author_handle=item.get("username", ""),
+                referenced_id=str((item.get("media") or {}).get("id", "")),
+            )
+        item = node.get("mentioned_media") or {}
+        return parse_media(item) if item.get("timestamp") else None
+
     def reply_comment(self, comment_id: str, text: str) -> str:
         """``POST /{ig-comment-id}/replies`` (instagram_manage_comments)."""
         payload = graph_call(self.api, self.api.post_object, comment_id, "replies", data={"message": text})
