@@ -257,3 +257,22 @@ def test_it_replays_detection_for_the_demo(tenancy, storm_source, monkeypatch):
     call_command("seed_demo_spikes", "--days", "3")  # idempotent
     with scopes_disabled():
         assert list(SpikeAlert.objects.values_list("workspace__name", "day")) == [("A1", DAY)]
+
+
+def test_it_checks_each_organisation_early_in_its_local_morning(tenancy, storm_source, celery_eager, monkeypatch):
+    from analytics import tasks
+    from analytics.services import spikes as spike_services
+
+    checked = []
+    monkeypatch.setattr(
+        spike_services,
+        "spikes_detect_organization",
+        lambda *, organization, day=None: checked.append(organization.slug) or 0,
+    )
+    # 02:30 in Paris (both organisations' zone): due.
+    monkeypatch.setattr(tasks.timezone, "now", lambda: dt.datetime(2026, 11, 30, 1, 30, tzinfo=dt.UTC))
+    assert tasks.spikes_detect_dispatch() == 2
+    assert sorted(checked) == sorted([tenancy.org_a.slug, tenancy.org_b.slug])
+    # 15:00 in Paris: nobody is due.
+    monkeypatch.setattr(tasks.timezone, "now", lambda: dt.datetime(2026, 11, 30, 14, 0, tzinfo=dt.UTC))
+    assert tasks.spikes_detect_dispatch() == 0
