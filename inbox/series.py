@@ -93,5 +93,7 @@ def series_sources(series_source_class) -> list:
             daily=negative_share_daily,
             drivers=drivers,
             kind="share",
+            # A quiet day (fewer than 10 messages) never alerts on its share (analytics/spikes.py).
+            volume_key="inbox.inbound",
         ),
     ]
