@@ -212,14 +212,14 @@ class Command(BaseCommand):
                 except VoteRefused:
                     pass
         # …a family behind one box (four browsers, one address: none is blocked)…
-        for member in ("maman", "papa", "ado", "mamie"):
+        for turn, member in enumerate(("maman", "papa", "ado", "mamie")):
             for item in entries[:3]:
                 vote_cast(
                     campaign=campaign,
                     media_key=item.key,
                     browser_id=f"famille-{member}",
                     ip_address="203.0.113.20",
-                    now=now - dt.timedelta(hours=5),
+                    now=now - dt.timedelta(hours=5) + dt.timedelta(minutes=20 * turn),  # one after another
                 )
                 votes += 1
         # …and a script clearing its cookies, which the hourly cap stops and the abuse signals show.
