@@ -76,6 +76,8 @@ def thread_list(request, workspace_id: int):
     now = network_now()
     filters = _filters(request.GET)
     page = Paginator(selectors.threads_of(workspace, filters, now), PAGE_SIZE).get_page(request.GET.get("page"))
+    for thread in page.object_list:  # pure: the account is already joined
+        thread.window = reply_window(thread, now, handle=thread.account.handle)
     context = {
         "workspace": workspace,
         "page": page,
