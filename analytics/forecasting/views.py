@@ -2,6 +2,9 @@
 with its backtest error beside it. Loaded by the account page (htmx) or as its own page; read from
 the store only."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +54,14 @@ def account_forecasts_page(request: HttpRequest, account_id: int) -> HttpRespons
     )
     if download is not None:
         return download
-    cards = [{"forecast": forecast, "chart": charts[forecast.metric]} for forecast in forecasts]
+    cards = [
+        {
+            "forecast": forecast,
+            "chart": charts[forecast.metric],
+            "figure_json": json.dumps(charts[forecast.metric].figure, cls=DjangoJSONEncoder),
+        }
+        for forecast in forecasts
+    ]
     outlook = post_outlook(account, tz=organization_tz(request.organization), now=timezone.now())
     context = {
         "account": account,
