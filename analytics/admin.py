@@ -14,6 +14,8 @@ from analytics.models import (
     Post,
     PostMetricsSnapshot,
     PostTheme,
+    SpikeAlert,
+    SpikeSettings,
     Theme,
     ThemeRule,
 )
@@ -131,3 +133,22 @@ class ThemeRuleAdmin(admin.ModelAdmin):
     list_filter = ["organization"]
     search_fields = ["theme__name"]
     list_select_related = ["theme", "organization"]
+
+
+@admin.register(SpikeAlert)
+class SpikeAlertAdmin(ReadOnlyFactAdmin):
+    """Alerts are written by the detector only (analytics/spikes.py); admins read them."""
+
+    list_display = ["day", "source_key", "workspace", "organization", "observed", "expected", "score", "sensitivity"]
+    list_filter = ["source_key", "sensitivity"]
+    search_fields = ["source_key", "workspace__name", "organization__name"]
+    list_select_related = ["workspace", "organization"]
+    date_hierarchy = "day"
+
+
+@admin.register(SpikeSettings)
+class SpikeSettingsAdmin(admin.ModelAdmin):
+    list_display = ["workspace", "organization", "sensitivity", "updated_at"]
+    list_filter = ["sensitivity"]
+    search_fields = ["workspace__name", "organization__name"]
+    list_select_related = ["workspace", "organization"]
