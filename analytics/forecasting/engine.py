@@ -10,7 +10,7 @@ Method (docs/performance.md "Forecast" has the measurements):
    Fourier harmonics (with a linear trend so that growth does not leak into them) on the last
    three years; the fitted cycle is added back to every forecast. Exponential smoothing and Theta
    only know the weekly season.
-3. Candidates, fitted on the last year of the (deseasonalised) series: ETS(A,N,A) (statsforecast
+3. Candidates, fitted on the last half-year of the (deseasonalised) series: ETS(A,N,A) (statsforecast
    AutoETS with the model fixed: the automatic search costs some 20 fits), the standard Theta
    method (statsforecast Theta: the Dynamic Optimised Theta scored the same here, 0.837 against
    0.840, for three times the fit), the seasonal naive, and the mean of the last four weeks' same weekday. The
@@ -51,9 +51,11 @@ MAX_HORIZON = 90
 # Validation windows are at most this long: longer horizons extrapolate the error growth curve.
 VALIDATION_HORIZON = 28
 VALIDATION_WINDOWS = 2
-# The models see at most this many recent days (the annual cycle, when there is one, was removed
-# on up to three years): older days slow the fit and describe a different account.
-FIT_DAYS = 365
+# The models see at most this many recent days (26 weekly cycles; the annual cycle, when there is
+# one, was removed on up to three years): older days slow the fit and describe a different
+# account. Measured with the benchmark's protocol: 120 / 182 / 270 / 365 days gave 0.825 / 0.826
+# / 0.834 / 0.840 (MASE against the seasonal naive) for 0.6 / 1 / 1.3 / 1.9 times the time.
+FIT_DAYS = 182
 YEARLY_MIN_DAYS = 2 * 365 + 28
 YEARLY_FIT_DAYS = 3 * 365
 YEARLY_HARMONICS = 6
