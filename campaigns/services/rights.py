@@ -18,12 +18,16 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_scopes import scopes_disabled
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.services.audit import audit_record
+from accounts.services.notifications import notify
 from campaigns.models import CampaignMedia, RightsEvent
 from campaigns.services import CampaignError
 
@@ -171,4 +175,30 @@ def original_upload(*, media: CampaignMedia, upload: UploadedFile, ip_address: s
         target=str(media),
         details={"bytes": len(checked.content), "type": checked.content_type, "ip": ip_address},
     )
+    _tell_the_team(media)
     return media
+
+
+def _tell_the_team(media: CampaignMedia) -> None:
+    """The members who run campaigns hear that an original arrived (in-app, and by email per
+    their preference): the link goes to the media's page."""
+    team = User.objects.filter(
+        memberships__organization_id=media.organization_id,
+        memberships__role__in=(Role.OWNER, Role.ADMIN, Role.MANAGER),
+        is_active=True,
+    ).distinct()
+    author = f"@{media.author_handle}" if media.author_handle else gettext_lazy("An author")
+    notify(
+        organization=media.organization,
+        users=team,
+        kind="campaigns.original",
+        title=format_lazy(
+            gettext_lazy("{author} sent the original of a photo of {campaign}"),
+            author=author,
+            campaign=media.campaign.name,
+        ),
+        url=reverse(
+            "campaign_media",
+            kwargs={"org": media.organization.slug, "campaign_id": media.campaign_id, "media_id": media.pk},
+        ),
+    )

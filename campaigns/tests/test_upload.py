@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from accounts.models import Notification
 from campaigns.models import CampaignMedia
 from campaigns.services import CampaignError
 from campaigns.services import rights as rights_services
@@ -37,6 +38,10 @@ def test_it_receives_the_original_without_login(client, media):
     assert response.status_code == 200 and b"Your file was received" in response.content
     media.refresh_from_db()
     assert media.original_type == "image/jpeg" and media.original.read() == jpeg_bytes(size=(64, 48))
+    with scopes_disabled():
+        told = list(Notification.objects.filter(kind="campaigns.original").values_list("user__email", "title"))
+    # The owner hears of it; the analyst (read-only) and the client do not.
+    assert told == [("alice@example.com", "@marie.b sent the original of a photo of " + media.campaign.name)]
 
 
 @pytest.mark.parametrize(
