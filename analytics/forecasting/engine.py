@@ -27,7 +27,8 @@ Method (docs/performance.md "Forecast" has the measurements):
    ``a + b * sqrt(step)``, the level's empirical quantile of the scaled errors) and (b) ETS's own
    analytic width, whose growth with the horizon follows its level's uncertainty. Alone, (a)
    covered 73 % of the days at 80 % out of sample (two windows hold few independent errors) and
-   (b) 84 %. The band is turned back from logs (asymmetric, never below zero for a count).
+   (b) 84 %; their mean 82 % (with a one-year fit; 80 % with the half-year shipped). The band is
+   turned back from logs (asymmetric, never below zero for a count).
 """
 
 from __future__ import annotations
