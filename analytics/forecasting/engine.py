@@ -10,14 +10,14 @@ Method (docs/performance.md "Forecast" has the measurements):
    Fourier harmonics (with a linear trend so that growth does not leak into them) on the last
    three years; the fitted cycle is added back to every forecast. Exponential smoothing and Theta
    only know the weekly season.
-3. Candidates, fitted on the last half-year of the (deseasonalised) series: ETS(A,N,A) (statsforecast
-   AutoETS with the model fixed: the automatic search costs some 20 fits), the standard Theta
-   method (statsforecast Theta: the Dynamic Optimised Theta scored the same here, 0.837 against
-   0.840, for three times the fit), the seasonal naive, and the mean of the last four weeks' same weekday. The
-   combination is the mean of ETS, Theta and the four-week mean: forecast combinations beat the
-   choice of a single model on average (M4 competition, Makridakis et al. 2020; "the forecast
-   combination puzzle", Claeskens et al. 2016). Damped ETS(A,Ad,A) cost three times ETS's fit
-   and did not improve the combination.
+3. Candidates, fitted on the last half-year of the (deseasonalised) series: ETS(A,N,A)
+   (statsforecast AutoETS with the model fixed: the automatic search costs some 20 fits), the
+   standard Theta method (statsforecast Theta: the Dynamic Optimised Theta scored the same here,
+   0.837 against 0.840, for three times the fit), the seasonal naive, and the mean of the last
+   four weeks' same weekday. The combination is the mean of ETS, Theta and the four-week mean:
+   forecast combinations beat the choice of a single model on average (M4 competition, Makridakis
+   et al. 2020; "the forecast combination puzzle", Claeskens et al. 2016). Damped ETS(A,Ad,A) cost
+   three times ETS's fit and did not improve the combination.
 4. Rolling-origin validation inside the history (two windows just before the forecast origin) gives
    each candidate's error; the combination is kept unless one single candidate was better on
    every window by a clear margin (CHOICE_MARGIN), so that a series one model fits far better
