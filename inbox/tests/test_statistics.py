@@ -74,3 +74,18 @@ def test_it_says_not_available_rather_than_zero(tenancy):
         )
     assert stats.current.threads == 0
     assert stats.current.median_seconds is None and stats.current.response_rate is None
+
+
+def test_it_gives_the_spike_detector_its_daily_series(tenancy):
+    from analytics import spikes
+
+    from inbox.series import inbound_daily, negative_share_daily
+
+    account = make_account(tenancy.a1, network="facebook", external_id="p1")
+    make_thread(tenancy.a1, account, key="a", inbound=[utc(2026, 11, 24, 9), utc(2026, 11, 24, 23, 30)])
+    # 23:30 UTC on the 24th is 00:30 on the 25th in Paris (UTC+1 in November): local days count.
+    tenancy.org_a.time_zone = "Europe/Paris"
+    days = inbound_daily(tenancy.org_a, tenancy.a1, dt.date(2026, 11, 23), dt.date(2026, 11, 25))
+    assert days == {dt.date(2026, 11, 23): 0.0, dt.date(2026, 11, 24): 1.0, dt.date(2026, 11, 25): 1.0}
+    assert negative_share_daily(tenancy.org_a, None, dt.date(2026, 11, 23), dt.date(2026, 11, 25)) is not None
+    assert {"inbox.inbound", "inbox.negative_share"} <= set(spikes._SOURCES)
