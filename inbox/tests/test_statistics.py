@@ -78,7 +78,6 @@ def test_it_says_not_available_rather_than_zero(tenancy):
 
 def test_it_gives_the_spike_detector_its_daily_series(tenancy):
     from analytics import spikes
-
     from inbox.series import inbound_daily, negative_share_daily
 
     account = make_account(tenancy.a1, network="facebook", external_id="p1")
