@@ -26,6 +26,7 @@ are null.
 
 import argparse
 import csv
+import datetime as dt
 import json
 import logging
 import math
@@ -53,20 +54,23 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "bench
 
 
 def load(data: Path) -> dict[str, tuple[list[str], np.ndarray]]:
-    rows: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    """Each series on a daily grid from its first to its last day (a missing day is NaN)."""
+    rows: dict[str, dict[dt.date, float]] = defaultdict(dict)
     with (data / "all_daily_series.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             value = row["y"].strip()
-            rows[row["series_id"]].append((row["ds"], float(value) if value else math.nan))
+            rows[row["series_id"]][dt.date.fromisoformat(row["ds"][:10])] = float(value) if value else math.nan
     series = {}
     for key, values in rows.items():
-        values.sort()
-        series[key] = ([day for day, _ in values], np.array([v for _, v in values]))
+        first, last = min(values), max(values)
+        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+        series[key] = ([day.isoformat() for day in days], np.array([values.get(day, math.nan) for day in days]))
     return series
 
 
 def mase(actual: np.ndarray, predicted: np.ndarray, scale: float) -> float:
-    return float(np.mean(np.abs(actual - predicted))) / scale
+    known = np.isfinite(actual)
+    return float(np.mean(np.abs(actual[known] - predicted[known]))) / scale
 
 
 def run_prophet(days: list[str], train: np.ndarray) -> np.ndarray:
@@ -83,6 +87,7 @@ def run_prophet(days: list[str], train: np.ndarray) -> np.ndarray:
 def evaluate(series, use_prophet: bool) -> dict:
     results = {}
     engine_times, prophet_times = [], []
+    skipped: list[str] = []
     inside = total = 0
     for key, (days, y) in sorted(series.items()):
         ours, naive, theirs, models = [], [], [], []
@@ -90,19 +95,28 @@ def evaluate(series, use_prophet: bool) -> dict:
             cut = len(y) - origin * HORIZON
             train, test = y[:cut], y[cut : cut + HORIZON]
             scale = engine.mase_scale(engine.prepare(train))
+            # The same origins are skipped for every model: too little history for the engine
+            # (it would say "not enough history"), a flat training window (MASE undefined), or
+            # no known day to score.
+            if len(engine.prepare(train)) < engine.MIN_HISTORY_DAYS or not scale > 0 or not np.isfinite(test).any():
+                skipped.append(f"{key} origin -{origin * HORIZON}")
+                continue
             started = time.perf_counter()
             result = engine.forecast(train, HORIZON)
             engine_times.append(time.perf_counter() - started)
             ours.append(mase(test, result.mean, scale))
             naive.append(mase(test, engine.seasonal_naive(engine.prepare(train), HORIZON), scale))
-            inside += int(np.sum((test >= result.lower[80]) & (test <= result.upper[80])))
-            total += len(test)
+            known = np.isfinite(test)
+            inside += int(np.sum((test >= result.lower[80]) & (test <= result.upper[80]) & known))
+            total += int(known.sum())
             models.append(result.model)
             if use_prophet:
                 started = time.perf_counter()
                 predicted = run_prophet(days[:cut], train)
                 prophet_times.append(time.perf_counter() - started)
                 theirs.append(mase(test, predicted, scale))
+        if not ours:
+            continue
         results[key] = {
             "engine": float(np.mean(ours)),
             "snaive": float(np.mean(naive)),
@@ -114,11 +128,12 @@ def evaluate(series, use_prophet: bool) -> dict:
         "coverage80": inside / total,
         "s_per_series": float(np.mean(engine_times)),
         "prophet_s_per_series": float(np.mean(prophet_times)) if prophet_times else None,
+        "skipped": skipped,
     }
 
 
 def geometric_mean_ratio(results: dict, name: str) -> float | None:
-    ratios = [r[name] / r["snaive"] for r in results.values() if r[name] is not None]
+    ratios = [r[name] / r["snaive"] for r in results.values() if r[name] is not None and r["snaive"] > 0]
     if not ratios:
         return None
     return float(math.exp(np.mean(np.log(ratios))))
@@ -181,10 +196,10 @@ def main() -> None:
 
     series = load(args.data)
     # Warm-up: imports, statsforecast's compiled routines, Prophet's Stan model.
-    first_days, first = next(iter(series.values()))
-    engine.forecast(first[: -ORIGINS * HORIZON], HORIZON)
+    engine.forecast(synthetic_series(0), HORIZON)
     if use_prophet:
-        run_prophet(first_days[: -ORIGINS * HORIZON], first[: -ORIGINS * HORIZON])
+        longest_days, longest = max(series.values(), key=lambda pair: len(pair[1]))
+        run_prophet(longest_days[: -ORIGINS * HORIZON], longest[: -ORIGINS * HORIZON])
 
     measured = evaluate(series, use_prophet)
     count = 100 if args.quick else FLEET_SERIES
@@ -207,6 +222,8 @@ def main() -> None:
             f"{key:32} {r['engine'] / r['snaive']:7.3f} {prophet_rel} {1:7.3f}  {','.join(r['models'])}",
             file=sys.stderr,
         )
+    if measured["skipped"]:
+        print(f"origins skipped for every model: {', '.join(measured['skipped'])}", file=sys.stderr)
     if args.quick:
         print(f"fleet: {count} series, time scaled to {FLEET_SERIES}", file=sys.stderr)
 
