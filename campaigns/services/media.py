@@ -31,6 +31,22 @@ def clean_hashtags(values: list[str]) -> list[str]:
     return found
 
 
+def _reserve_quota(workspace: Workspace, hashtags: list[str]) -> None:
+    """Instagram allows 30 unique hashtags per account in 7 days: a campaign that would exceed
+    the workspace's quota is refused now, with listening's message (when and which account frees
+    up), rather than failing silently at its first collection. Without an Instagram account yet,
+    the campaign is saved and the gallery says what is missing."""
+    from listening.quota import NoInstagramAccount, QuotaExceeded, hashtags_reserve
+
+    try:
+        with transaction.atomic():
+            hashtags_reserve(workspace=workspace, hashtags=hashtags)
+    except NoInstagramAccount:
+        return
+    except QuotaExceeded as error:
+        raise CampaignError(str(error)) from None
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -45,11 +61,13 @@ def campaign_create(
 ) -> Campaign:
     if ends_on and ends_on < starts_on:
         raise CampaignError(_("The campaign cannot end before it starts."))
+    hashtags = clean_hashtags(hashtags)
+    _reserve_quota(workspace, hashtags)
     campaign = Campaign.objects.create(
         organization=organization,
         workspace=workspace,
         name=name.strip(),
-        hashtags=clean_hashtags(hashtags),
+        hashtags=hashtags,
         starts_on=starts_on,
         ends_on=ends_on,
         author_cooldown_days=author_cooldown_days,
@@ -75,6 +93,8 @@ def campaign_update(*, campaign: Campaign, user: User | None = None, **changes) 
         raise CampaignError(_("Voting must close after it opens."))
     if campaign.contest_opens_at and not campaign.contest_closes_at:
         raise CampaignError(_("Give the contest a closing date."))
+    if "hashtags" in changes or "workspace" in changes:
+        _reserve_quota(campaign.workspace, campaign.hashtags)
     campaign.save()
     audit_record(
         organization=campaign.organization,

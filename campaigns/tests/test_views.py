@@ -153,3 +153,20 @@ def test_it_shows_every_model_in_django_admin(model, client, tenancy, campaign):
     granted(campaign, author="x")
     client.force_login(User.objects.create_superuser(email="root@example.com", password="x" * 12))
     assert client.get(reverse(f"admin:campaigns_{model}_changelist")).status_code == 200
+
+
+def test_it_refuses_a_campaign_beyond_the_instagram_hashtag_quota(tenancy, login, simulated_networks):
+    from listening.quota import hashtag_quota_reserve
+    from listening.tests.factories import ig_account
+
+    account = ig_account(tenancy.a1, simulated_networks)
+    with scopes_disabled():
+        for index in range(30):
+            hashtag_quota_reserve(account=account, hashtag=f"tag{index}")
+    client = login(tenancy.alice)
+    data = {"name": "Full", "workspace": tenancy.a1.pk, "starts_on": "2026-06-01", "author_cooldown_days": 14}
+    refused = client.post(reverse("campaign_list", kwargs={"org": tenancy.org_a.slug}), {**data, "hashtags": "#Boulbi"})
+    assert refused.status_code == 400 and "30" in refused.content.decode()
+    # A tag already searched within the week costs nothing more.
+    accepted = client.post(reverse("campaign_list", kwargs={"org": tenancy.org_a.slug}), {**data, "hashtags": "#tag3"})
+    assert accepted.status_code == 302
