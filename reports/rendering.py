@@ -165,9 +165,31 @@ def matplotlib_png(figure: dict, width: int, height: int) -> bytes:
     return out.getvalue()
 
 
-def pdf_bytes(html: str) -> tuple[bytes, int]:
-    """The PDF of a full HTML document, and its number of pages."""
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes and line breaks escaped)."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\\n\r' or ord(c) < 32 else c for c in text)
+    return f'"{escaped}"'
+
+
+def page_css(footer: str) -> str:
+    """A4 pages with the footer (brand · workspace) and the page number; none on the cover. Set in
+    the @page rule itself: margin boxes do not inherit the body's font."""
+    font = 'font-family: "DejaVu Sans", "Symbola", sans-serif; font-size: 8pt; color: #6b7280;'
+    return (
+        "@page { size: A4; margin: 18mm 16mm 20mm; "
+        f"@bottom-left {{ content: {css_string(footer)}; {font} }} "
+        f'@bottom-right {{ content: counter(page) " / " counter(pages); {font} }} }}\n'
+        "@page :first { @bottom-left { content: none; } @bottom-right { content: none; } }\n"
+    )
+
+
+def pdf_bytes(html: str, extra_css: str = "") -> tuple[bytes, int]:
+    """The PDF of a full HTML document, and its number of pages. ``extra_css`` (the page rules and
+    the brand's colours) comes after the document stylesheet, so it wins."""
     from weasyprint import CSS, HTML
 
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[CSS(filename=str(STYLESHEET))])
+    stylesheets = [CSS(filename=str(STYLESHEET))]
+    if extra_css:
+        stylesheets.append(CSS(string=extra_css))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=stylesheets)
     return document.write_pdf(), len(document.pages)

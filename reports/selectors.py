@@ -2,6 +2,7 @@
 the member may see (another tenant's, a client's other workspace's, or a missing object: the same
 404)."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -125,6 +126,15 @@ class EffectiveBranding:
     organization_row: Branding | None
     workspace_row: Branding | None
 
+    @property
+    def stylesheet_colors(self) -> dict[str, str]:
+        """The arguments of the ``reports_brand_css`` address."""
+        return {"primary": self.primary_color.lstrip("#").lower(), "accent": self.accent_color.lstrip("#").lower()}
+
+    def stylesheet(self) -> str:
+        """The CSS rule WeasyPrint reads for a PDF (the web pages link the same rule)."""
+        return f".report-doc, .brand-preview {{ --brand: {self.primary_color}; --accent: {self.accent_color}; }}"
+
 
 def branding_rows(organization: Organization, workspace: Workspace | None) -> tuple[Branding | None, Branding | None]:
     rows = Branding.objects.filter(organization=organization).filter(
@@ -137,6 +147,11 @@ def branding_rows(organization: Organization, workspace: Workspace | None) -> tu
         else:
             ws_row = row
     return org_row, ws_row
+
+
+def color(value: str, default: str) -> str:
+    """A #rrggbb colour (lower case), or the default: the value goes into CSS and an address."""
+    return value.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") else default
 
 
 def branding_for(organization: Organization, workspace: Workspace | None) -> EffectiveBranding:
@@ -157,8 +172,8 @@ def branding_for(organization: Organization, workspace: Workspace | None) -> Eff
             break
     return EffectiveBranding(
         name=pick("name") or organization.name,
-        primary_color=pick("primary_color") or DEFAULT_PRIMARY,
-        accent_color=pick("accent_color") or DEFAULT_ACCENT,
+        primary_color=color(pick("primary_color"), DEFAULT_PRIMARY),
+        accent_color=color(pick("accent_color"), DEFAULT_ACCENT),
         logo=logo,
         organization_row=org_row,
         workspace_row=ws_row,

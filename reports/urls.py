@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from reports.views import config, reports, shared
+from reports.views import brand, config, reports, shared
 
 W = "o/<slug:org>/w/<int:workspace_id>/reports/"
 
@@ -23,6 +23,11 @@ urlpatterns = [
     path(W + "exports/<int:export_id>/", reports.reports_export_download, name="reports_export_download"),
     path(W + "branding/", config.reports_branding_workspace, name="reports_branding_workspace"),
     path("o/<slug:org>/reports/branding/", config.reports_branding_organization, name="reports_branding_organization"),
+    re_path(
+        r"^reports/brand/(?P<primary>[0-9a-f]{6})-(?P<accent>[0-9a-f]{6})\.css$",
+        brand.brand_stylesheet,
+        name="reports_brand_css",
+    ),
     path("r/<str:token>/", shared.reports_shared, name="reports_shared"),
     path("r/<str:token>/pdf/", shared.reports_shared_pdf, name="reports_shared_pdf"),
 ]

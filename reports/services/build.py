@@ -146,6 +146,10 @@ def document_context(report: Report, rendered: list[RenderedSection], generated_
     }
 
 
+def workspace_footer(brand: str, workspace: str) -> str:
+    return workspace if brand == workspace else f"{brand} · {workspace}"
+
+
 def report_build(*, report_id: int) -> bool:
     """Build one report (idempotent: only a waiting report is claimed, so a duplicate delivery of
     the task does nothing). Returns True when this call built it."""
@@ -171,7 +175,8 @@ def report_build(*, report_id: int) -> bool:
             with timezone.override(report.organization.time_zone):
                 body = render_to_string("reports/_document.html", context)
                 full = render_to_string("reports/pdf.html", {**context, "body": body})
-            pdf, pages = rendering.pdf_bytes(full)
+            footer = workspace_footer(branding.name, report.workspace.name)
+            pdf, pages = rendering.pdf_bytes(full, rendering.page_css(footer) + branding.stylesheet())
             report.html = body
             report.pdf_pages = pages
             report.pdf.save(f"{report.organization_id}/report-{report.pk}.pdf", ContentFile(pdf), save=False)

@@ -84,7 +84,13 @@ def test_it_merges_workspace_over_organisation(tenancy, login, urls):
         assert branding_for(tenancy.org_a, tenancy.a1).logo.startswith("data:image/jpeg;base64,")
     page = alice.get(urls["ws"])
     assert page.status_code == 200 and "Client A1" in page.content.decode()
-    assert "nonce-" in page["Content-Security-Policy"].split("style-src")[1].split(";")[0]
+    # Colours reach the page as a stylesheet (the policy allows no inline style).
+    assert reverse("reports_brand_css", kwargs={"primary": "112233", "accent": "047857"}) in page.content.decode()
+    css_url = reverse("reports_brand_css", kwargs={"primary": "112233", "accent": "445566"})
+    css = alice.get(css_url)
+    assert css["Content-Type"].startswith("text/css")
+    assert "--brand: #112233; --accent: #445566;" in css.content.decode()
+    assert alice.get("/reports/brand/112233-zzzzzz.css").status_code == 404
 
 
 def test_it_rejects_a_bad_colour(tenancy, login, urls):

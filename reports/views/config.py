@@ -18,7 +18,6 @@ from reports.models import ReportTemplate
 from reports.services.branding import branding_save
 from reports.services.schedules import schedule_save
 from reports.services.templates import schedule_delete, template_delete, template_save
-from reports.views.branded import branded
 
 GET_OR_POST = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -194,14 +193,12 @@ def _branding_page(request: HttpRequest, workspace) -> HttpResponse:
 
 @org_view(Capability.ADMINISTER)
 @GET_OR_POST
-@branded
 def reports_branding_organization(request: HttpRequest) -> HttpResponse:
     return _branding_page(request, None)
 
 
 @org_view(Capability.MANAGE_WORKSPACES)
 @GET_OR_POST
-@branded
 def reports_branding_workspace(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     return _branding_page(request, workspace)

@@ -23,7 +23,6 @@ from reports.selectors import branding_for
 from reports.services import build as build_services
 from reports.services import exports as export_services
 from reports.services import shares as share_services
-from reports.views.branded import branded
 
 
 def _home_url(request: HttpRequest, workspace) -> str:
@@ -94,7 +93,6 @@ def reports_build(request: HttpRequest, workspace_id: int) -> HttpResponse:
 
 @org_view()
 @require_safe
-@branded
 def reports_detail(request: HttpRequest, workspace_id: int, report_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     report = selectors.report_in(workspace, report_id)

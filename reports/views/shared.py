@@ -9,7 +9,6 @@ from django_scopes import scope
 
 from reports.selectors import branding_for
 from reports.services.shares import ShareGoneError, share_resolve
-from reports.views.branded import branded
 from reports.views.reports import pdf_response
 
 
@@ -24,7 +23,6 @@ def _share(request: HttpRequest, token: str):
 
 
 @require_safe
-@branded
 def reports_shared(request: HttpRequest, token: str) -> HttpResponse:
     share, gone = _share(request, token)
     if gone is not None:
