@@ -170,3 +170,15 @@ def test_it_refuses_a_campaign_beyond_the_instagram_hashtag_quota(tenancy, login
     # A tag already searched within the week costs nothing more.
     accepted = client.post(reverse("campaign_list", kwargs={"org": tenancy.org_a.slug}), {**data, "hashtags": "#tag3"})
     assert accepted.status_code == 302
+
+
+def test_it_shows_a_refusal_inside_the_gallery_card(tenancy, login, campaign):
+    media = make_media(campaign, status="approved")  # rights never asked
+    response = login(tenancy.alice).post(
+        url("campaign_media", campaign, media_id=media.pk),
+        {"action": "exhibition", "value": "1", "card": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "granted the rights can be exhibited" in response.content.decode()
+    media.refresh_from_db()
+    assert not media.for_exhibition

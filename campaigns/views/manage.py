@@ -153,8 +153,9 @@ def campaign_gallery(request: HttpRequest, campaign_id: int) -> HttpResponse:
     return _render(request, "campaigns/gallery.html", context)
 
 
-def _media_card(request: HttpRequest, media: CampaignMedia) -> HttpResponse:
-    return _render(request, "campaigns/_media_card.html", {"item": media, "campaign": media.campaign})
+def _media_card(request: HttpRequest, media: CampaignMedia, error: str | None = None) -> HttpResponse:
+    media.refresh_from_db()  # a refused change may have touched the instance before failing
+    return _render(request, "campaigns/_media_card.html", {"item": media, "campaign": media.campaign, "error": error})
 
 
 MEDIA_ACTIONS = {"moderate", "favourite", "tags", "author", "rights", "upload_link", "contest", "exhibition"}
@@ -204,11 +205,10 @@ def campaign_media(request: HttpRequest, campaign_id: int, media_id: int) -> Htt
                 upload_link = _apply(request, media, action)
             except CampaignError as failure:
                 error = str(failure)
-        if request.htmx and request.POST.get("card") and not error:
-            return _media_card(request, media)
+        if request.htmx and request.POST.get("card"):
+            # The card comes back with the refusal inside it (htmx swaps only a 200).
+            return _media_card(request, media, error)
         if error:
-            if request.htmx and request.POST.get("card"):
-                return HttpResponse(error, status=400)
             messages.error(request, error)
         elif upload_link is None:
             messages.success(request, _("Saved."))

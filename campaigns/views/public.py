@@ -135,7 +135,8 @@ def contest_vote(request: HttpRequest, key: str, media_key: str) -> HttpResponse
                     "refused": refusal is not None,
                     "state": campaign.contest_state(),
                 },
-                status=200 if refusal in (None, Refusal.ALREADY_VOTED) else 409,
+                # 200 even when refused: htmx swaps only successful answers, and the refusal is
+                # what this browser must read in place of the button.
             )
             return _with_voter_cookie(response, browser_id, new)
     if refusal:
