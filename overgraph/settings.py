@@ -349,6 +349,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide with another model's (drf_spectacular.W001).
+    "ENUM_NAME_OVERRIDES": {"ThreadKindEnum": "inbox.models.ThreadKind"},
     # The errors every endpoint can answer (401/403/404/400), documented once (overgraph/openapi.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
