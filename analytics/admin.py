@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from analytics.models import (
     METRIC_FIELDS,
     AccountDailyMetrics,
+    Forecast,
     Post,
     PostMetricsSnapshot,
     PostTheme,
@@ -152,3 +153,25 @@ class SpikeSettingsAdmin(admin.ModelAdmin):
     list_filter = ["sensitivity"]
     search_fields = ["workspace__name", "organization__name"]
     list_select_related = ["workspace", "organization"]
+
+
+@admin.register(Forecast)
+class ForecastAdmin(ReadOnlyFactAdmin):
+    """Forecasts are written by their task only (analytics/forecasting/tasks.py): admins read them,
+    and see which accounts have too little history or a model doing worse than the naive one."""
+
+    list_display = [
+        "account",
+        "metric",
+        "status",
+        "model",
+        "history_days",
+        "backtest_mase",
+        "backtest_mase_snaive",
+        "backtest_coverage80",
+        "computed_at",
+        "organization",
+    ]
+    list_filter = ["metric", "status", "model"]
+    search_fields = ["account__name", "account__handle", "organization__name"]
+    list_select_related = ["account", "organization"]
