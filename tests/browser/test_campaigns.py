@@ -6,6 +6,7 @@ width."""
 import datetime as dt
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -20,6 +21,11 @@ CSP_PROBE = (
     "document.addEventListener('securitypolicyviolation',"
     " (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
 )
+
+
+def serious_accessibility_problems(page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -48,6 +54,7 @@ def test_it_picks_the_photo_of_the_day_then_a_resident_votes(tenancy, campaign, 
     assert page.locator("[data-testid=credit]").inner_text() == "📷 @marie.b92 — #InstaBoulogne"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert page.evaluate("window.__cspViolations") == []
+    assert serious_accessibility_problems(page) == []
     screenshot(page, "campaign-photo-of-the-day-phone")
     with scope(organization=tenancy.org_a):
         assert DailyPick.objects.get(campaign=campaign).day == day
@@ -65,6 +72,7 @@ def test_it_picks_the_photo_of_the_day_then_a_resident_votes(tenancy, campaign, 
     assert resident.locator(".vote-card .voted").count() == 1 and resident.locator(".vote-button").count() == 1
     assert resident.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert resident.evaluate("window.__cspViolations") == []
+    assert serious_accessibility_problems(resident) == []
     screenshot(resident, "campaign-contest-vote-phone")
     with scopes_disabled():
         assert Vote.objects.filter(campaign=campaign).count() == 1
