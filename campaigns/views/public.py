@@ -105,6 +105,8 @@ def contest_vote_page(request: HttpRequest, key: str) -> HttpResponse:
             "campaigns/public/vote.html",
             {"entries": entries, "voted": voted, "state": campaign.contest_state()},
         )
+    # The page shows this browser's own votes: never from a shared cache.
+    response["Cache-Control"] = "private, no-cache"
     return _with_voter_cookie(response, browser_id, new)
 
 
