@@ -129,3 +129,13 @@ def test_it_refuses_votes_on_the_page_after_the_closing_date(contest, client):
         assert not Vote.objects.exists()
     results = client.get(reverse("contest_results", kwargs={"key": campaign.public_key}))
     assert results.status_code == 200 and b"Final results" in results.content
+
+
+def test_it_speaks_the_organisations_language_unless_the_visitor_chose(contest, client):
+    campaign, _entries = contest
+    campaign.organization.language = "fr"
+    campaign.organization.save()
+    page = reverse("contest_vote_page", kwargs={"key": campaign.public_key})
+    assert "Votez pour vos photos préférées" in client.get(page).content.decode()
+    client.cookies["og_language"] = "en"
+    assert "Vote for your favourite photos" in client.get(page).content.decode()
