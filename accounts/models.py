@@ -257,6 +257,9 @@ class AuditEvent(models.Model):
         PERSON_DATA_ERASED = "person_data_erased", _("A person's data erased")
         RETENTION_CHANGED = "retention_changed", _("Retention period changed")
         RETENTION_APPLIED = "retention_applied", _("Old messages deleted (retention)")
+        WATCH_CREATED = "watch_created", _("Listening watch created")
+        WATCH_CHANGED = "watch_changed", _("Listening watch changed")
+        WATCH_DELETED = "watch_deleted", _("Listening watch deleted")
 
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False

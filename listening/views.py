@@ -115,7 +115,7 @@ def watch_edit(request: HttpRequest, watch_id: int) -> HttpResponse:
 def watch_remove(request: HttpRequest, watch_id: int) -> HttpResponse:
     watch = selectors.watch_for_member(request.membership, watch_id)
     _require_operate(request)
-    watch_delete(watch=watch)
+    watch_delete(watch=watch, actor=request.user)
     messages.success(request, _("Watch deleted."))
     return redirect("listening_home", org=request.organization.slug)
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import User, Workspace
+from accounts.models import AuditEvent, User, Workspace
+from accounts.services.audit import audit_record
 from listening.models import ListeningNetwork, Watch
 from listening.quota import QuotaExceeded, hashtags_reserve, pick_instagram_account
 from listening.rules import RuleError, parse_rule
@@ -87,13 +88,28 @@ def watch_save(*, workspace: Workspace, data: WatchInput, actor: User | None, wa
         watch.x_since_id = ""  # another query: X's since_id of the old one means nothing
     if data.active:
         watch.next_collect_at = now  # collected by the next dispatch (within minutes)
+    created = watch.pk is None
     watch.save()
+    audit_record(
+        organization=workspace.organization,
+        action=AuditEvent.Action.WATCH_CREATED if created else AuditEvent.Action.WATCH_CHANGED,
+        actor=actor,
+        target=watch.name,
+        details={"workspace": workspace.name, "rule": watch.rule, "networks": watch.networks, "active": watch.active},
+    )
     return watch
 
 
 @transaction.atomic
-def watch_delete(*, watch: Watch) -> None:
+def watch_delete(*, watch: Watch, actor: User | None = None) -> None:
     # Hits stay (another watch or a campaign may share them); this watch's links go with it.
+    audit_record(
+        organization=watch.workspace.organization,
+        action=AuditEvent.Action.WATCH_DELETED,
+        actor=actor,
+        target=watch.name,
+        details={"workspace": watch.workspace.name, "rule": watch.rule},
+    )
     watch.delete()
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from accounts.models import AuditEvent
 from listening.models import HashtagSearch, Watch, WelcomeItem
 from listening.quota import hashtag_quota_reserve
 from listening.services.collect import watch_collect_now
@@ -41,6 +42,14 @@ def test_it_creates_a_watch_and_reserves_its_instagram_hashtags(tenancy, login, 
         assert list(HashtagSearch.objects.values_list("hashtag", "account_id")) == [
             ("déménagement", city["instagram"].pk)
         ]
+        event = AuditEvent.objects.get(action=AuditEvent.Action.WATCH_CREATED)
+        assert (event.organization, event.actor, event.target) == (tenancy.org_a, tenancy.alice, "Nouveaux habitants")
+    login(tenancy.alice).post(
+        reverse("listening_watch_delete", kwargs={"org": tenancy.org_a.slug, "watch_id": watch.pk})
+    )
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action=AuditEvent.Action.WATCH_DELETED, target="Nouveaux habitants").exists()
+        assert not Watch.objects.exists()
 
 
 def test_it_refuses_a_watch_beyond_the_instagram_quota_and_keeps_the_input(tenancy, login, city):
