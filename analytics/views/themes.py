@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import org_view
 from accounts.roles import Capability, role_can
@@ -100,6 +100,7 @@ def _rules_of(themes: list[Theme]) -> dict[int, ThemeRule]:
 
 
 @org_view()
+@require_http_methods(["GET", "HEAD", "POST"])
 def theme_list(request: HttpRequest) -> HttpResponse:
     form = ThemeForm(membership=request.membership)
     if request.method == "POST":
@@ -128,6 +129,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
+@require_http_methods(["GET", "HEAD", "POST"])
 def theme_edit(request: HttpRequest, theme_id: int) -> HttpResponse:
     theme = _theme_for_member(request, theme_id)
     _require_manage(request)
