@@ -17,7 +17,12 @@ class DatabaseInboxStore:
 
     def save_mentions(self, account: SocialAccount, posts: Sequence[Post]) -> int:
         with scope(organization=account.organization_id):
-            return ingest.mentions_save(account=account, posts=posts)
+            saved = ingest.mentions_save(account=account, posts=posts)
+            if posts:
+                # Answers given on the network (X: the account's replies, synced as its posts).
+                oldest = min(p.published_at for p in posts)
+                saved += ingest.own_replies_link(account=account, since=oldest)
+            return saved
 
     def save_conversations(self, account: SocialAccount, conversations: Sequence[Conversation]) -> int:
         with scope(organization=account.organization_id):

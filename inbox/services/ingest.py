@@ -79,13 +79,10 @@ def _store(account: SocialAccount, seeds: Sequence[ThreadSeed], incoming: Sequen
         return 0
     seeds_by_key = {(s.kind, s.key): s for s in seeds}
     posts = _posts_by_id(account, {s.post_external_id for s in seeds})
+    keys = {s.key for s in seeds} | {m.thread_key for m in incoming}
     existing = {
         (t.kind, t.external_id): t
-        for t in Thread.objects.filter(
-            organization=account.organization_id,
-            account=account,
-            external_id__in={s.key for s in seeds},
-        )
+        for t in Thread.objects.filter(organization=account.organization_id, account=account, external_id__in=keys)
     }
     # A thread is started by someone else: the account's own comment with no thread to join is
     # not a conversation to answer.
@@ -116,9 +113,7 @@ def _store(account: SocialAccount, seeds: Sequence[ThreadSeed], incoming: Sequen
         Thread.objects.bulk_create(new_threads, ignore_conflicts=True)
         existing = {
             (t.kind, t.external_id): t
-            for t in Thread.objects.filter(
-                organization=account.organization_id, account=account, external_id__in={s.key for s in seeds}
-            )
+            for t in Thread.objects.filter(organization=account.organization_id, account=account, external_id__in=keys)
         }
     by_key = {key: thread for (_kind, key), thread in existing.items()}
     known = set(
@@ -299,6 +294,36 @@ def mentions_save(*, account: SocialAccount, posts: Sequence[Post]) -> int:
             )
         )
     return _store(account, seeds, incoming)
+
+
+def own_replies_link(*, account: SocialAccount, since: dt.datetime) -> int:
+    """The account's own replies to its mentions, read by the posts sync (X keeps them on the
+    account's timeline), become the answers of those threads: an answer given on the network
+    counts in the reactivity statistics like one sent from the app."""
+    replies = list(
+        StoredPost.objects.filter(
+            organization=account.organization_id, account=account, kind="reply", published_at__gte=since
+        )
+        .exclude(referenced_id="")
+        .values_list("external_id", "referenced_id", "text", "published_at")
+    )
+    if not replies:
+        return 0
+    incoming = [
+        Incoming(
+            thread_key=referenced,
+            external_id=external_id,
+            text=text,
+            sent_at=published,
+            author_id=account.external_id,
+            author_name=account.name or account.handle,
+            parent_external_id=referenced,
+            outbound=True,
+        )
+        for external_id, referenced, text, published in replies
+    ]
+    # Only threads that exist already (the mention came first): no seed starts a thread here.
+    return _store(account, [], incoming)
 
 
 def conversations_save(*, account: SocialAccount, conversations: Sequence[Conversation]) -> int:
