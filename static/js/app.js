@@ -28,4 +28,21 @@
       if (open) { open.querySelector("summary").focus(); }
     }
   });
+  // Installable app (overgraph/pwa.py): the service worker caches the app shell only, never a page.
+  // At logout every cache goes too, so the next person on this phone finds nothing of the last one.
+  var worker = document.querySelector("script[data-service-worker]");
+  if ("serviceWorker" in navigator && worker && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(worker.getAttribute("data-service-worker"), { scope: "/" }).catch(function () {});
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    if (!event.target.hasAttribute("data-logout") || event.defaultPrevented) { return; }
+    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("logout");
+    }
+    if (window.caches) {
+      window.caches.keys().then(function (keys) { keys.forEach(function (key) { window.caches.delete(key); }); });
+    }
+  });
 })();
