@@ -28,6 +28,7 @@ from analytics.queries import (
     OverviewQuery,
     PostCurveQuery,
     PostTableQuery,
+    ThemeQuery,
     period_from_request,
     post_for_member,
 )
@@ -239,6 +240,34 @@ class AccountBestTimes(StatisticsAPIView):
         account = network_selectors.account_for_member(self.membership, account_id)
         heatmap = BestTimeQuery(self.organization, membership=self.membership, period=self.period(), account=account)
         return Response(asdict(heatmap.run()))
+
+
+class ThemeBreakdown(StatisticsAPIView):
+    """Own posts of the period per theme (posts, engagements, engagement rate), with the same
+    filters as the other statistics and the same numbers as the pages' "By theme" charts (one
+    query object, ``ThemeQuery``). A theme without a post in the period is not listed; a post
+    with two themes counts in both."""
+
+    serializer_class = None
+
+    @extend_schema(
+        parameters=[*PERIOD_PARAMETERS, *FILTER_PARAMETERS],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        description=(
+            "Per theme: `posts` (own posts, reposts excluded), `engagements` (null: not available), "
+            "`engagement_rate` (engagements over views, null when no view is reported)."
+        ),
+    )
+    def get(self, request, org):
+        kwargs = self.query_kwargs()
+        rows = ThemeQuery(self.organization, **kwargs).run()
+        period = kwargs["period"]
+        return Response(
+            {
+                "period": {"start": period.start, "end": period.end},
+                "themes": [asdict(row) for row in rows],
+            }
+        )
 
 
 class ThemeSerializer(serializers.ModelSerializer):

@@ -28,5 +28,6 @@ urlpatterns = [
     path(f"{ORG}posts/<int:post_id>/snapshots/", api.PostSnapshotList.as_view(), name="api_post_snapshots"),
     path(f"{ORG}overview/", api.Overview.as_view(), name="api_overview"),
     path(f"{ORG}themes/", api.ThemeList.as_view(), name="api_theme_list"),
+    path(f"{ORG}themes/breakdown/", api.ThemeBreakdown.as_view(), name="api_theme_breakdown"),
     path(f"{ORG}themes/<int:theme_id>/", api.ThemeDetail.as_view(), name="api_theme_detail"),
 ]

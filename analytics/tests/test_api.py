@@ -118,5 +118,75 @@ def test_it_creates_themes_with_rules_and_filters_by_them(tenancy, login, accoun
 
 def test_it_documents_every_endpoint(client):
     schema = client.get(reverse("api_schema")).content.decode()
-    for path in ("/overview/", "/posts/", "/best-times/", "/themes/", "/snapshots/", "/daily/"):
+    for path in ("/overview/", "/posts/", "/best-times/", "/themes/", "/themes/breakdown/", "/snapshots/", "/daily/"):
         assert path in schema
+
+
+def _label(themes: dict, posts: dict, tenancy) -> None:
+    from django_scopes import scope
+
+    from analytics.models import PostTheme
+
+    with scope(organization=tenancy.org_a):
+        for theme, names in themes.items():
+            for name in names:
+                PostTheme.objects.create(organization_id=tenancy.org_a.pk, post=posts[name], theme=theme)
+
+
+def test_it_breaks_the_statistics_down_by_theme(tenancy, login, accounts):
+    """Hand-computed on ``seed``: Sport labels o1, r1 and the repost rt (never counted), Boulogne
+    labels o1, f1 and o0 (last period), Ville (A2's own theme) labels f1."""
+    from django_scopes import scope
+
+    from analytics.models import Theme
+
+    posts = seed(accounts)
+    with scope(organization=tenancy.org_a):
+        sport = Theme.objects.create(organization=tenancy.org_a, name="Sport", color="#ff0000")
+        boulogne = Theme.objects.create(organization=tenancy.org_a, name="Boulogne")
+        ville = Theme.objects.create(organization=tenancy.org_a, workspace=tenancy.a2, name="Ville")
+    _label({sport: ["o1", "r1", "rt"], boulogne: ["o1", "f1", "o0"], ville: ["f1"]}, posts, tenancy)
+    url = reverse("api_theme_breakdown", kwargs={"org": tenancy.org_a.slug})
+    alice = login(tenancy.alice)
+
+    def rows(client, **params):
+        body = client.get(url, {**CUSTOM, **params}).json()
+        return [(r["name"], r["posts"], r["engagements"], r["engagement_rate"]) for r in body["themes"]]
+
+    assert rows(alice) == [
+        ("Boulogne", 2, 16 + 30, 46 / 1300),  # o1 (views 1,000) and f1 (views 300)
+        ("Sport", 2, 16 + 4, 20 / 1000),  # r1 reports no views: the rate is over o1's alone
+        ("Ville", 1, 30, 30 / 300),
+    ]
+    assert alice.get(url, CUSTOM).json()["period"] == {"start": "2026-11-01", "end": "2026-11-10"}
+    assert rows(alice, network="x") == [("Boulogne", 1, 16, 0.016), ("Sport", 2, 20, 0.02)]
+    # Filtered by a theme: the posts carrying it, broken down by every theme they carry.
+    assert rows(alice, theme=sport.pk) == [("Boulogne", 1, 16, 0.016), ("Sport", 2, 20, 0.02)]
+    assert rows(alice, period="custom", start="2026-10-22", end="2026-10-31") == [("Boulogne", 1, 5, 0.01)]
+    # dana sees A1 only: neither f1 nor A2's theme.
+    assert rows(login(tenancy.dana)) == [("Boulogne", 1, 16, 0.016), ("Sport", 2, 20, 0.02)]
+    assert alice.get(url, {"period": "forever"}).status_code == 400
+
+
+def test_it_breaks_down_by_theme_as_the_dashboard_does(tenancy, login, accounts):
+    from django_scopes import scope
+
+    from analytics.models import Theme
+
+    posts = seed(accounts)
+    with scope(organization=tenancy.org_a):
+        sport = Theme.objects.create(organization=tenancy.org_a, name="Sport")
+    _label({sport: ["o1", "r1"]}, posts, tenancy)
+    alice = login(tenancy.alice)
+    api = alice.get(
+        reverse("api_theme_breakdown", kwargs={"org": tenancy.org_a.slug}), {**CUSTOM, "workspace": tenancy.a1.pk}
+    )
+    dashboard = alice.get(
+        reverse("analytics_dashboard", kwargs={"org": tenancy.org_a.slug, "workspace_id": tenancy.a1.pk}),
+        {**CUSTOM, "download": "themes", "format": "csv"},
+    )
+    csv_rows = b"".join(dashboard.streaming_content).decode("utf-8-sig").splitlines()
+    (row,) = api.json()["themes"]
+    assert (
+        csv_rows[1].split(",")[:3] == [row["name"], str(row["posts"]), str(row["engagements"])] == ["Sport", "2", "20"]
+    )

@@ -34,6 +34,7 @@ ROUTES = [
     Route("api_overview", ORG),
     Route("api_theme_list", ORG, {"POST": {"name": "Sport", "hashtags": ["sport"]}}),
     Route("api_theme_detail", THEME, {"PATCH": {"name": "Sports"}, "DELETE": {}}),
+    Route("api_theme_breakdown", ORG),
     Route("api_workspace_spike_alerts", WORKSPACE, {"PATCH": {"sensitivity": "high"}}),
     Route("api_workspace_voice", WORKSPACE),
 ]
