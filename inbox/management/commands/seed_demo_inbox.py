@@ -7,6 +7,7 @@ Runs after ``seed_demo_networks`` (the city's accounts must be connected). Safe 
 departments and saved replies are created once, synced messages are upserted.
 """
 
+import datetime as dt
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from accounts.models import Organization, Role, Workspace
 from inbox.models import SavedReply, Thread, ThreadStatus
 from inbox.services import threads as services
 from networks.models import SocialAccount, SyncKind, SyncRun
+from networks.sync.demo import Simulator
 from networks.sync.engine import account_sync
 
 CITY = "Ville de Boulogne-Billancourt"
@@ -73,6 +75,9 @@ class Command(BaseCommand):
                 process.terminate()
                 raise CommandError(f"The simulator did not start on {url}.")
         try:
+            # The simulator's clock on the real time, as seed_demo_networks leaves it: the sync
+            # reads "the last days" on the networks' clock.
+            Simulator(url).set_now(dt.datetime.now(dt.UTC).replace(microsecond=0))
             self._seed()
         finally:
             if process is not None:
