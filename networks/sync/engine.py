@@ -350,7 +350,21 @@ def _finish(
     return run
 
 
-def run_kind(
+def _close_on_error(ctx: Context, schedule: SyncSchedule, error: Exception) -> None:
+    attempts = schedule.attempts + 1
+    try:
+        _finish(
+            ctx,
+            status=SyncRun.Status.FAILED,
+            error=f"{type(error).__name__}: {error}",
+            due_at=ctx.now + cadence.backoff(attempts),
+            attempts=attempts,
+        )
+    except Exception:  # the database itself may be what failed: the original error is raised anyway
+        logger.exception("could not close sync run %s", ctx.run.pk)
+
+
+def run_kind(  # noqa: PLR0912 — one branch per fate of a run, read top down
     *,
     account: SocialAccount,
     schedule: SyncSchedule,
@@ -429,9 +443,14 @@ def run_kind(
             return _finish(ctx, status=SyncRun.Status.FAILED, error=error.message, due_at=due_at)
         except ProviderError as error:  # a class errors.py may add later: treat as transient
             attempts = schedule.attempts + 1
-            return _finish(
-                ctx, status=SyncRun.Status.FAILED, error=error.message, due_at=ctx.now + cadence.backoff(attempts)
-            )
+            due_at = ctx.now + cadence.backoff(attempts)
+            return _finish(ctx, status=SyncRun.Status.FAILED, error=error.message, due_at=due_at, attempts=attempts)
+        except Exception as error:
+            # Anything else (a bug, a store that failed): the run is closed rather than left
+            # "running", the kind backs off instead of failing again every minute, and the error
+            # still reaches the task (its logs, Celery's retry policy).
+            _close_on_error(ctx, schedule, error)
+            raise
     waited = limits.record_usage(account=account, kind=schedule.kind, meter=ctx.meter, limits=limits_read)
     if waited is not None and due_at is not None:
         due_at = max(due_at, _network_time(waited))

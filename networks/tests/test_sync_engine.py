@@ -29,6 +29,7 @@ from networks.services.tokens import account_access_token
 from networks.simulator.server import mint_tokens
 from networks.simulator.world import BOULOGNE
 from networks.sync import dispatch, limits
+from networks.sync import engine as engine_module
 from networks.sync.clock import set_network_now
 from networks.sync.engine import Lease, account_sync
 from networks.sync.schedules import account_claim, schedules_ensure
@@ -355,3 +356,25 @@ def test_it_renews_a_lease_only_once_a_third_of_it_has_gone_by(tenancy, engine, 
     assert lease.keep()  # renewed just now
     clock[0] += settings.SYNC_LEASE_SECONDS / 3 + 1
     assert not lease.keep()  # the second renewal finds the lease taken
+
+
+def test_it_closes_a_run_that_fails_unexpectedly_and_backs_off(tenancy, engine, store, monkeypatch):
+    """Not a network error but a bug (or a store that failed): the run is FAILED with the error,
+    not left running; the kind backs off; the lease is released; the error still propagates."""
+    account = sim_account(tenancy, engine, "x")
+
+    def broken(ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(engine_module.STEPS, SyncKind.POSTS, broken)
+    with pytest.raises(RuntimeError, match="boom"):
+        sync(account, [SyncKind.POSTS])
+
+    with scope(organization=account.organization):
+        run = SyncRun.objects.get(account=account, kind=SyncKind.POSTS)
+        claim = SyncClaim.objects.get(account=account)
+    assert (run.status, run.error) == (SyncRun.Status.FAILED, "RuntimeError: boom")
+    assert run.finished_at is not None
+    after = schedule(account, SyncKind.POSTS)
+    assert after.attempts == 1 and after.due_at > engine.now
+    assert claim.owner == "" and claim.lease_until is None
