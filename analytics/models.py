@@ -121,8 +121,17 @@ class Post(PostCounters):
             models.UniqueConstraint(fields=["organization", "account", "external_id"], name="post_natural_key")
         ]
         indexes = [
-            # Dashboards read an account's posts by period (DESIGN.md "Performance budgets").
-            models.Index(fields=["organization", "account", "published_at"], name="post_org_account_published"),
+            # Dashboards read an account's posts by period (DESIGN.md "Performance budgets"). It
+            # carries the counters the roll-ups add up (PostgreSQL INCLUDE; SQLite ignores it), so
+            # the agency overview's statement over ~50,000 posts is an index-only scan instead of
+            # a bitmap heap scan of thousands of blocks (docs/performance.md "Dashboard"). Metric
+            # refreshes already change next_refresh_at (indexed below), so they were not HOT
+            # updates before: the covered columns add no index write a refresh did not pay.
+            models.Index(
+                fields=["organization", "account", "published_at"],
+                name="post_org_account_published",
+                include=["kind", "likes", "comments", "shares", "quotes", "saves", "views", "reach", "clicks"],
+            ),
             # The sync engine's "which posts are due" (posts_due): partial, most posts stop being
             # refreshed after a while.
             models.Index(

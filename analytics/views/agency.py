@@ -8,7 +8,9 @@ from django.views.decorators.http import require_safe
 from accounts.access import org_view
 from analytics import charts
 from analytics.queries.agency import AgencyOverviewQuery
-from analytics.views.base import chart_download, page_template, period_choice, render_local
+from analytics.templatetags.analytics import formatter
+from analytics.views.base import chart_download, organization_tz, page_template, period_choice, render_local
+from analytics.views.display import workspace_cards
 
 
 def health_table(rows) -> charts.Table:
@@ -63,6 +65,9 @@ def agency_overview(request: HttpRequest) -> HttpResponse:
     )
     if download is not None:
         return download
-    context = {"choice": choice, "rows": rows()}
+    cards = workspace_cards(
+        rows(), org_slug=request.organization.slug, tz=organization_tz(request.organization), fmt=formatter()
+    )
+    context = {"choice": choice, "rows": cards}
     template = page_template(request, "analytics/agency_overview.html", "analytics/_agency_body.html")
     return render_local(request, template, context)
