@@ -102,8 +102,8 @@ seed: setup
 	@$(MANAGE) seed_demo
 	@$(DEMO_ENV) $(MANAGE) seed_demo_networks --start-simulator
 	@$(DEMO_ENV) $(MANAGE) seed_demo_listening --start-simulator
-	@$(DEMO_ENV) $(MANAGE) seed_demo_campaigns --start-simulator
 	@$(DEMO_ENV) $(MANAGE) seed_demo_inbox --start-simulator
+	@$(DEMO_ENV) $(MANAGE) seed_demo_campaigns --start-simulator
 	@$(MANAGE) seed_demo_spikes
 	@$(MANAGE) forecasts_refresh
 	@$(MANAGE) seed_demo_reports

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "networks",
     "analytics",
+    "inbox",
     "campaigns",
     "listening",
     "reports",
@@ -198,15 +199,10 @@ CELERY_BEAT_SCHEDULE = {
     "networks-sync-dispatch": {"task": "networks.tasks.sync_dispatch", "schedule": 60.0},
     # Theme rules label the posts synced since the last run (analytics/tasks.py).
     "analytics-themes-apply": {"task": "analytics.tasks.themes_apply_recent", "schedule": 600.0},
-    # Running UGC campaigns collect their hashtags' new media and download the files (campaigns/).
-    "campaigns-collect": {"task": "campaigns.tasks.campaigns_collect_dispatch", "schedule": 3600.0},
     # Listening watches due are claimed and collected; each watch's own cadence slows down as the
     # X read budget runs out (listening/services/watches.py). Daily-digest alerts go out hourly.
     "listening-watches-dispatch": {"task": "listening.tasks.watches_dispatch", "schedule": 120.0},
     "listening-digests": {"task": "listening.tasks.watch_digests_dispatch", "schedule": 3600.0},
-    # Scheduled reports due are claimed and sent; expired data exports are deleted (reports/tasks.py).
-    "reports-schedules-dispatch": {"task": "reports.tasks.schedules_dispatch_task", "schedule": 300.0},
-    "reports-exports-purge": {"task": "reports.tasks.exports_purge_task", "schedule": 3600.0},
     # Spike alerts on yesterday's registered daily series (analytics/spikes.py); idempotent.
     "analytics-spikes-detect": {"task": "analytics.tasks.spikes_detect_dispatch", "schedule": 3600.0},
     # Forecasts of the accounts whose new day of metrics arrived since (analytics/forecasting/tasks.py).
@@ -216,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Snapshots whose post was deleted outside ingest's locking protocol (analytics/services/ingest.py).
     "analytics-snapshots-orphans": {"task": "analytics.tasks.snapshots_orphans_sweep", "schedule": 7 * 86400.0},
+    # Running UGC campaigns collect their hashtags' new media and download the files (campaigns/).
+    "campaigns-collect": {"task": "campaigns.tasks.campaigns_collect_dispatch", "schedule": 3600.0},
+    # Scheduled reports due are claimed and sent; expired data exports are deleted (reports/tasks.py).
+    "reports-schedules-dispatch": {"task": "reports.tasks.schedules_dispatch_task", "schedule": 300.0},
+    "reports-exports-purge": {"task": "reports.tasks.exports_purge_task", "schedule": 3600.0},
 }
 
 # --- Authentication (django-allauth) ------------------------------------------------------------
