@@ -133,3 +133,42 @@ def test_it_links_the_workspace_and_organisation_pages_to_the_statistics(tenancy
     home = client.get(reverse("organization_home", kwargs={"org": tenancy.org_a.slug})).content.decode()
     assert f'href="{reverse("analytics_agency_overview", kwargs={"org": tenancy.org_a.slug})}"' in home
     assert f'href="{themes_url(tenancy)}"' in home
+
+
+def _csv(client, url, params) -> list[list[str]]:
+    response = client.get(url, {**params, "format": "csv"})
+    assert response.status_code == 200
+    return [line.split(",") for line in b"".join(response.streaming_content).decode("utf-8-sig").splitlines()]
+
+
+def test_it_narrows_every_post_statistic_of_the_account_page_by_theme(tenancy, login, facts):
+    """Hand-computed on ``make_facts``: the theme labels "Travaux" only (a text post, 5 likes, no
+    views, Tuesday 3 November 18:00 in Paris); "Fête de la ville" (photo, 15 engagements,
+    #Boulogne, Monday 09:00) drops out of every statistic of the posts."""
+    theme = make_theme(tenancy, "Chantiers")
+    with scope(organization=tenancy.org_a):
+        PostTheme.objects.create(organization=tenancy.org_a, post=facts.other, theme=theme)
+    client = login(tenancy.alice)
+    url = account_url(tenancy, facts.account)
+    themed = {**PERIOD, "theme": theme.pk}
+    html = client.get(url, themed).content.decode()
+    # The theme is chosen once, in the period form, and kept by the posts table's filters.
+    assert f'<option value="{theme.pk}" selected>Chantiers</option>' in html
+    assert f'<input type="hidden" name="theme" value="{theme.pk}">' in html
+    assert "no theme applies to them" in html
+    top = html[html.index('id="top-posts"') : html.index('id="best-time"')]
+    assert "Travaux" in top and "Fête de la ville" not in top
+    assert "Best slot: Tue at 18h" in html
+    assert "#boulogne" not in html
+    assert _csv(client, url, {**themed, "download": "content-types"})[1][:3] == ["Text", "1", "5"]
+    assert _csv(client, url, {**themed, "download": "hashtags"})[1:] == []
+    assert _csv(client, url, {**themed, "download": "themes"})[1][:3] == ["Chantiers", "1", "5"]
+    assert [row[3] for row in _csv(client, url, {**themed, "download": "top-posts"})[1:]] == ["Travaux"]
+    # The account's own numbers stay whole: the audience chart is the same with or without it.
+    assert _csv(client, url, {**themed, "download": "audience"}) == _csv(
+        client, url, {**PERIOD, "download": "audience"}
+    )
+    # Without the theme, every post counts again.
+    html = client.get(url, PERIOD).content.decode()
+    assert "Best slot: Mon at 09h" in html and "no theme applies to them" not in html
+    assert [row[0] for row in _csv(client, url, {**PERIOD, "download": "content-types"})[1:]] == ["Photo", "Text"]

@@ -16,10 +16,20 @@ from analytics.queries.posts import (
     ContentTypeQuery,
     HashtagQuery,
     PostTableQuery,
+    ThemeQuery,
     TopPostsQuery,
     visible_themes,
 )
-from analytics.views.base import chart_download, int_list, page_template, period_choice, render_local
+from analytics.templatetags.analytics import formatter
+from analytics.views.base import (
+    chart_download,
+    int_list,
+    organization_tz,
+    page_template,
+    period_choice,
+    render_local,
+)
+from analytics.views.display import post_displays, theme_options
 from networks import selectors as network_selectors
 
 # Daily metrics drawn on the account page, in this order (AccountDailyMetrics fields).
@@ -129,7 +139,10 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         sort = "-published_at"
     # One dict for the whole request: the queries below share the visible-account lookup.
     base = {"membership": request.membership, "period": choice.period, "shared": {}}
-    account_only = Filters(account_ids=(account.pk,))
+    # The theme chosen in the period form narrows every statistic of the account's posts (the
+    # posts table, top posts, content types, hashtags, best time, the themes chart); the audience
+    # and daily metrics are the network's per-account numbers, with no theme to narrow them by.
+    account_only = Filters(account_ids=(account.pk,), theme_ids=chosen["theme_ids"])
     org = request.organization
     series_cache: dict[str, dict] = {}
 
@@ -154,7 +167,10 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         return charts.hashtag_chart(HashtagQuery(org, filters=account_only, **base).run())
 
     def best_time():
-        return BestTimeQuery(org, account=account, **base).run()
+        return BestTimeQuery(org, account=account, filters=account_only, **base).run()
+
+    def by_theme() -> charts.Chart:
+        return charts.theme_chart(ThemeQuery(org, filters=account_only, **base).run())
 
     def posts_page(page_size: int = PAGE_SIZE, page: int = 1):
         return PostTableQuery(org, filters=filters, sort=sort, page=page, page_size=page_size, **base).run()
@@ -173,15 +189,22 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         # Every post of the period matching the filters (at most 200: the table's biggest page).
         "posts": lambda: posts_table(posts_page(page_size=200).items, _("Posts")),
         "top-posts": lambda: posts_table(top(), _("Top posts")),
+        "themes": by_theme,
     }
     download = chart_download(request, downloads, account.display_name)
     if download is not None:
         return download
     page = posts_page(page=_page_number(request))
+    # The tables' cells are formatted here, once per table (analytics/views/display.py).
+    fmt, tz = formatter(), organization_tz(org)
+    top_posts = top()
     context = {
         "account": account,
         "choice": choice,
         "post_themes": themes,
+        # The period form's theme filter (analytics/_period_form.html) applies to the whole page.
+        "themes": themes,
+        "theme_options": theme_options(themes),
         # Labelling by hand from the table: managers and above, when there is a theme to give.
         "can_label": bool(themes) and role_can(request.membership.role, Capability.MANAGE_WORKSPACES),
         "chosen": chosen,
@@ -191,14 +214,14 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         "kinds": PostKind.choices,
         "content_types": ContentType.choices,
         "page": page,
-        "top_posts": top(),
+        "page_rows": post_displays(page.items, org_slug=org.slug, tz=tz, fmt=fmt),
+        "top_posts": post_displays(top_posts, org_slug=org.slug, tz=tz, fmt=fmt),
         "audience_chart": audience(),
         "daily_chart": daily(),
         "content_type_chart": content_types(),
         "hashtag_chart": hashtags(),
         "best_time": charts.best_time_grid(best_time()),
-        "kind_labels": dict(PostKind.choices),
-        "type_labels": dict(ContentType.choices),
+        "theme_chart": by_theme() if themes else None,
     }
     template = page_template(request, "analytics/account.html", "analytics/_account_body.html")
     return render_local(request, template, context)

@@ -23,6 +23,7 @@ class PostDisplay:
 
     id: int
     url: str
+    label_url: str
     published_iso: str
     published: str
     kind: str
@@ -48,6 +49,7 @@ def post_displays(rows: list[PostRow], *, org_slug: str, tz: dt.tzinfo, fmt: For
             PostDisplay(
                 id=row.id,
                 url=reverse("analytics_post", kwargs={"org": org_slug, "post_id": row.id}),
+                label_url=reverse("analytics_post_themes", kwargs={"org": org_slug, "post_id": row.id}),
                 published_iso=local.isoformat(),
                 published=fmt.date(local, "SHORT_DATETIME_FORMAT"),
                 kind=str(kinds.get(row.kind, row.kind)),
