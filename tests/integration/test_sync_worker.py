@@ -268,3 +268,116 @@ def test_it_backfills_syncs_survives_sigkill_and_a_redis_restart(tenancy, worker
     )
     ids = stored_ids(x)
     assert len(ids) == len(set(ids)) and network_ids(x, days=360) <= set(ids)
+
+
+def _postgres_cluster() -> list[str] | None:
+    """The local cluster's restart command (Debian's pg_ctlcluster, as .ci/run starts it), or None."""
+    versions = sorted(Path("/etc/postgresql").glob("*/main")) if Path("/etc/postgresql").is_dir() else []
+    if not versions or shutil.which("pg_ctlcluster") is None or os.geteuid() != 0:
+        return None
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1].parent.name, "main", "restart"]
+
+
+def _database_answers() -> bool:
+    try:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 — any failure means "not yet"
+        return False
+
+
+def test_it_survives_a_postgresql_restart_mid_sync(tenancy, worker, simulated_networks):
+    """PostgreSQL restarted while the worker is backfilling: every connection drops, the run dies
+    with its database; the lease expires, the dispatcher queues the account again, and the
+    backfill completes with nothing lost or duplicated."""
+    restart = _postgres_cluster()
+    host = connection.settings_dict["HOST"] or "127.0.0.1"
+    if restart is None or host not in ("127.0.0.1", "localhost"):
+        pytest.skip("needs a local PostgreSQL cluster this process may restart (root, pg_ctlcluster)")
+    sim = simulated_networks
+    sim.set_faults(latency_ms=150)
+    instagram = make_account(
+        tenancy.a1, network="instagram", external_id=BOULOGNE.ig_user_id, access_token=sim.page_token("boulogne")
+    )
+    dispatch.sync_dispatch()
+    wait_for(lambda: runs(instagram, status=SyncRun.Status.RUNNING), "the Instagram backfill to start", timeout=60)
+    time.sleep(1.0)
+    subprocess.run(restart, check=True, timeout=60, capture_output=True)
+    wait_for(_database_answers, "PostgreSQL to come back", timeout=60)
+    sim.set_faults(latency_ms=0)
+
+    def tick() -> None:
+        try:
+            dispatch.sync_dispatch()
+        except Exception:  # noqa: BLE001 — the test's own connection may still be the dropped one
+            connection.close()
+
+    wait_for(lambda: backfilled(instagram), "the backfill to resume after the restart", timeout=120, tick=tick)
+    ids = stored_ids(instagram)
+    assert len(ids) == len(set(ids)) and network_ids(instagram, days=360) <= set(ids)
+    wait_for(lambda: not runs(instagram, status=SyncRun.Status.RUNNING), "the cut-off run to be closed", timeout=30)
+
+
+def test_it_converges_through_network_faults_and_tells_people_of_a_revoked_token(tenancy, worker, simulated_networks):
+    """The worker syncs through a storm of 429s, then 5xx, timeouts and malformed JSON mixed in;
+    once the network heals, what is stored is exactly what the network has. A revoked token
+    stops the account and tells its people instead of retrying forever."""
+    from accounts.models import Notification
+
+    sim = simulated_networks
+    x = make_account(tenancy.a1, network="x", external_id=BOULOGNE.x_user_id, access_token=sim.x_token("boulogne"))
+    page = make_account(
+        tenancy.a1, network="facebook", external_id=BOULOGNE.fb_page_id, access_token=sim.page_token("boulogne")
+    )
+    sim.set_faults(rate_limit_storm=True)
+    dispatch.sync_dispatch()
+    wait_for(
+        lambda: all(runs(a, status=SyncRun.Status.RATE_LIMITED) for a in (x, page)), "the storm to be seen", timeout=60
+    )
+    sim.set_faults(rate_limit_storm=False, error_5xx_rate=0.3, malformed_json_rate=0.2, timeout_rate=0.1)
+    sim.set_faults(timeout_seconds=1.0)
+    with scopes_disabled():
+        # "Wait until the announced reset": the test fast-forwards it, as time would.
+        SyncSchedule.objects.filter(account__in=[x, page]).update(due_at=dt.datetime.now(dt.UTC))
+        from networks.models import AppRateLimit
+
+        AppRateLimit.objects.all().delete()
+        SyncClaim.objects.filter(account__in=[x, page]).update(blocked={})
+    wait_for(
+        lambda: any(r.status in (SyncRun.Status.FAILED, SyncRun.Status.PARTIAL) for a in (x, page) for r in runs(a)),
+        "a failed run during the faults",
+        timeout=90,
+        tick=dispatch.sync_dispatch,
+    )
+    sim.set_faults(error_5xx_rate=0.0, malformed_json_rate=0.0, timeout_rate=0.0)
+
+    def healed() -> bool:
+        with scopes_disabled():
+            SyncSchedule.objects.filter(account__in=[x, page], due_at__gt=dt.datetime.now(dt.UTC)).update(
+                due_at=dt.datetime.now(dt.UTC)  # backoff waits are the engine's, tested elsewhere
+            )
+            SyncClaim.objects.filter(account__in=[x, page]).update(blocked={})
+        dispatch.sync_dispatch()
+        return all(backfilled(a) for a in (x, page))
+
+    wait_for(healed, "the backfills after the faults", timeout=120)
+    for account in (x, page):
+        ids = stored_ids(account)
+        assert len(ids) == len(set(ids)) and network_ids(account, days=360) <= set(ids)
+
+    # A revoked token: the account needs reconnecting, its people are told, no retry storm.
+    sim.set_faults(revoked_tokens="all")
+    with scopes_disabled():
+        SyncSchedule.objects.filter(account=page).update(due_at=dt.datetime.now(dt.UTC))
+    dispatch.sync_dispatch()
+
+    def needs_reauth() -> bool:
+        with scopes_disabled():
+            return SocialAccount.objects.get(pk=page.pk).status == SocialAccount.Status.NEEDS_REAUTH
+
+    wait_for(needs_reauth, "the account to need reconnecting", timeout=60)
+    with scopes_disabled():
+        assert Notification.objects.filter(organization=tenancy.org_a, user=tenancy.alice).exists()
+    sim.set_faults(revoked_tokens=[])
