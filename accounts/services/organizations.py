@@ -9,6 +9,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent, Membership, Organization, Role, User, Workspace, WorkspaceGrant
 from accounts.services.audit import audit_record
+from overgraph.files import cascade_files, delete_files_after_commit
 
 Action = AuditEvent.Action
 
@@ -77,10 +78,13 @@ def organization_update(
 
 
 @transaction.atomic
+@transaction.atomic
 def organization_delete(*, organization: Organization) -> None:
-    """Delete the tenant and, through cascades, every row it owns."""
+    """Delete the tenant and, through cascades, every row it owns, and the files those rows held."""
     with scopes_disabled():
+        files = cascade_files([organization])
         organization.delete()
+    delete_files_after_commit(files)
 
 
 def _check_unique_workspace_name(organization: Organization, name: str, exclude_id: int | None = None) -> None:
@@ -130,7 +134,9 @@ def workspace_update(
 def workspace_delete(*, workspace: Workspace, actor: User, request: HttpRequest | None = None) -> None:
     organization, name = workspace.organization, workspace.name
     with scope(organization=organization):
+        files = cascade_files([workspace])
         workspace.delete()
+    delete_files_after_commit(files)
     audit_record(organization=organization, action=Action.WORKSPACE_DELETED, actor=actor, target=name, request=request)
 
 
