@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.access import org_view
 from accounts.roles import Capability, role_can
@@ -34,6 +34,9 @@ from campaigns.services import picks as pick_services
 from campaigns.services import rights as rights_services
 from campaigns.services.exhibition import exhibition_media, exhibition_zip
 from overgraph.exports import content_disposition, safe_filename
+
+# Pages answer only the verbs they use: anything else is a 405, never a page served to a write.
+require_GET_or_POST = require_http_methods(["GET", "HEAD", "POST"])  # noqa: N816 (named like Django's)
 
 CALENDAR_DAYS_BEFORE = 14
 CALENDAR_DAYS = 42
@@ -67,6 +70,7 @@ def _campaign(request: HttpRequest, campaign_id: int):
 
 
 @org_view()
+@require_GET_or_POST
 def campaign_list(request: HttpRequest) -> HttpResponse:
     form = CampaignForm(membership=request.membership, initial={"starts_on": _today(request)})
     if request.method == "POST":
@@ -89,6 +93,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
+@require_GET_or_POST
 def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     _require_operate(request)
@@ -131,6 +136,7 @@ def campaign_collect(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @org_view()
+@require_safe
 def campaign_gallery(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     filters = {name: request.GET.get(name, "") for name in selectors.GALLERY_FILTERS}
@@ -190,6 +196,7 @@ def _apply(request: HttpRequest, media: CampaignMedia, action: str) -> str | Non
 
 
 @org_view()
+@require_GET_or_POST
 def campaign_media(request: HttpRequest, campaign_id: int, media_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     media = selectors.media_for_member(campaign, media_id)
@@ -227,6 +234,7 @@ def campaign_media(request: HttpRequest, campaign_id: int, media_id: int) -> Htt
 
 
 @org_view()
+@require_safe
 def campaign_media_file(request: HttpRequest, campaign_id: int, media_id: int) -> FileResponse:
     campaign = _campaign(request, campaign_id)
     media = selectors.media_for_member(campaign, media_id)
@@ -244,6 +252,7 @@ def campaign_media_file(request: HttpRequest, campaign_id: int, media_id: int) -
 
 
 @org_view()
+@require_GET_or_POST
 def campaign_picks(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     today = _today(request)
@@ -287,6 +296,7 @@ def campaign_pick_delete(request: HttpRequest, campaign_id: int, pick_id: int) -
 
 
 @org_view()
+@require_safe
 def campaign_contest(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     context = {
@@ -302,6 +312,7 @@ def campaign_contest(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @org_view()
+@require_safe
 def campaign_stats(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     stats = selectors.campaign_stats(campaign, _zone(request))
@@ -310,6 +321,7 @@ def campaign_stats(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @org_view()
+@require_safe
 def campaign_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     media = list(exhibition_media(campaign))

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_scopes import scope, scopes_disabled
 
 from accounts.access import chosen_with_cookie
@@ -93,6 +93,7 @@ def _voted(campaign: Campaign, browser_id: str) -> set[int]:
     )
 
 
+@require_safe
 def contest_vote_page(request: HttpRequest, key: str) -> HttpResponse:
     campaign = _campaign(request, key)
     browser_id, new = _browser_id(request)
@@ -148,6 +149,7 @@ def contest_vote(request: HttpRequest, key: str, media_key: str) -> HttpResponse
     return _with_voter_cookie(redirect("contest_vote_page", key=campaign.public_key), browser_id, new)
 
 
+@require_safe
 def contest_results_page(request: HttpRequest, key: str) -> HttpResponse:
     campaign = _campaign(request, key)
     with scope(organization=campaign.organization):
@@ -161,6 +163,7 @@ def contest_results_page(request: HttpRequest, key: str) -> HttpResponse:
         )
 
 
+@require_safe
 def contest_media_file(request: HttpRequest, key: str, media_key: str) -> FileResponse:
     """A contest photo: only an entry of this contest, never another media of the organisation."""
     campaign = _campaign(request, key)
@@ -173,6 +176,7 @@ def contest_media_file(request: HttpRequest, key: str, media_key: str) -> FileRe
     return response
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_upload(request: HttpRequest, token: str) -> HttpResponse:
     """The private upload link: the author sends the full-size original of their photo."""
     try:
@@ -206,6 +210,7 @@ def campaign_upload(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "campaigns/public/upload.html", context, status=status)
 
 
+@require_safe
 def upload_preview(request: HttpRequest, token: str) -> FileResponse:
     """The collected photo shown on the upload page, so the author sees which one is asked for."""
     try:
