@@ -45,4 +45,14 @@
       window.caches.keys().then(function (keys) { keys.forEach(function (key) { window.caches.delete(key); }); });
     }
   });
+  // A box that scrolls sideways (a wide table on a phone) can be scrolled with the keyboard too.
+  var SCROLLERS = ".table-scroll, .report-web .key-numbers, .report-web table.data, [data-scroller]";
+  function focusableScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); }
+    });
+  }
+  focusableScrollers();
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
 })();
