@@ -235,10 +235,23 @@ class AccountBestTimes(StatisticsAPIView):
 
     serializer_class = None
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses={200: OpenApiTypes.OBJECT, **ERRORS})
+    @extend_schema(
+        parameters=[
+            *PERIOD_PARAMETERS,
+            OpenApiParameter("theme", int, many=True, description="Only posts carrying one of these themes"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+    )
     def get(self, request, org, account_id):
         account = network_selectors.account_for_member(self.membership, account_id)
-        heatmap = BestTimeQuery(self.organization, membership=self.membership, period=self.period(), account=account)
+        heatmap = BestTimeQuery(
+            self.organization,
+            membership=self.membership,
+            period=self.period(),
+            account=account,
+            # The account page's theme filter (the same heatmap as its "Best time to post").
+            filters=Filters(theme_ids=_ints(request, "theme")),
+        )
         return Response(asdict(heatmap.run()))
 
 

@@ -190,3 +190,24 @@ def test_it_breaks_down_by_theme_as_the_dashboard_does(tenancy, login, accounts)
     assert (
         csv_rows[1].split(",")[:3] == [row["name"], str(row["posts"]), str(row["engagements"])] == ["Sport", "2", "20"]
     )
+
+
+def test_it_narrows_the_best_times_by_theme_as_the_account_page_does(tenancy, login, accounts):
+    """Sport labels r1 only (a reply, Wednesday 4 November 18:00 UTC = 19:00 in Paris): one cell."""
+    from django_scopes import scope
+
+    from analytics.models import Theme
+
+    posts = seed(accounts)
+    with scope(organization=tenancy.org_a):
+        sport = Theme.objects.create(organization=tenancy.org_a, name="Sport")
+    _label({sport: ["r1"]}, posts, tenancy)
+    url = reverse("api_account_best_times", kwargs={"org": tenancy.org_a.slug, "account_id": accounts.a.pk})
+    alice = login(tenancy.alice)
+    cells = alice.get(url, {**CUSTOM, "theme": sport.pk}).json()["cells"]
+    filled = [
+        (day, hour, cell["posts"]) for day, row in enumerate(cells) for hour, cell in enumerate(row) if cell["posts"]
+    ]
+    assert filled == [(2, 19, 1)]
+    everything = alice.get(url, CUSTOM).json()["cells"]
+    assert sum(cell["posts"] for row in everything for cell in row) == 3  # o1, r1, e1 (the repost apart)
