@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import api, api_spikes, api_voice
+from analytics import api, api_sentiment, api_spikes, api_voice
 from analytics.forecasting import api as forecasts_api
 
 ORG = "organizations/<slug:org>/"
@@ -24,7 +24,13 @@ urlpatterns = [
         forecasts_api.AccountForecasts.as_view(),
         name="api_account_forecasts",
     ),
+    path(
+        f"{ORG}accounts/<int:account_id>/sentiment/",
+        api_sentiment.AccountSentiment.as_view(),
+        name="api_account_sentiment",
+    ),
     path(f"{ORG}posts/", api.PostList.as_view(), name="api_post_list"),
+    path(f"{ORG}posts/<int:post_id>/sentiment/", api_sentiment.PostSentiment.as_view(), name="api_post_sentiment"),
     path(f"{ORG}posts/<int:post_id>/snapshots/", api.PostSnapshotList.as_view(), name="api_post_snapshots"),
     path(f"{ORG}overview/", api.Overview.as_view(), name="api_overview"),
     path(f"{ORG}themes/", api.ThemeList.as_view(), name="api_theme_list"),

@@ -37,6 +37,8 @@ ROUTES = [
     Route("api_theme_breakdown", ORG),
     Route("api_workspace_spike_alerts", WORKSPACE, {"PATCH": {"sensitivity": "high"}}),
     Route("api_workspace_voice", WORKSPACE),
+    Route("api_account_sentiment", ACCOUNT),
+    Route("api_post_sentiment", POST),
 ]
 
 

@@ -295,7 +295,9 @@ def _grow(account: SocialAccount, n: int) -> None:
 # Session, user, membership and the header (membership list, unread count): 5; the rest is the
 # page's own reads, one statement per chart or table at most (the visible accounts are looked up
 # once per page), whatever the number of posts or accounts.
-PAGES = {"dashboard": 11, "account": 15, "overview": 8, "post": 11}
+# The account and post pages add one statement each for the sentiment of the messages received
+# (the inbox's registered text source).
+PAGES = {"dashboard": 11, "account": 16, "overview": 8, "post": 12}
 
 
 def _page_url(name: str, tenancy, facts) -> str:

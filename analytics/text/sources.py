@@ -49,3 +49,35 @@ def text_sources() -> list[TextSource]:
 
 def text_source(key: str) -> TextSource | None:
     return _SOURCES.get(key)
+
+
+# What people wrote about one object (an account, a post), for the sentiment on its own page.
+# ``rows(organization, object_id, start, end, limit)`` returns the newest ``limit`` rows about that
+# object written between the local dates ``start`` and ``end`` (inclusive), newest first; a row's
+# ``url`` is the thread it belongs to (the most negative threads are grouped by it).
+SCOPES = ("account", "post")
+
+
+@dataclass(frozen=True)
+class ScopedTextSource:
+    key: str  # "inbox.account", "inbox.post"
+    scope: str  # one of SCOPES
+    label: str
+    rows: Callable[..., list[TextRow]]
+
+
+_SCOPED: dict[str, ScopedTextSource] = {}
+
+
+def register_scoped_text_source(source: ScopedTextSource) -> None:
+    if source.scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}, not {source.scope!r}")
+    _SCOPED[source.key] = source
+
+
+def unregister_scoped_text_source(key: str) -> None:
+    _SCOPED.pop(key, None)
+
+
+def scoped_text_sources(scope: str) -> list[ScopedTextSource]:
+    return sorted((s for s in _SCOPED.values() if s.scope == scope), key=lambda s: s.key)

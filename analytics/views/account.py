@@ -20,6 +20,7 @@ from analytics.queries.posts import (
     TopPostsQuery,
     visible_themes,
 )
+from analytics.queries.sentiment import scoped_sentiment
 from analytics.templatetags.analytics import formatter
 from analytics.views.base import (
     chart_download,
@@ -30,6 +31,7 @@ from analytics.views.base import (
     render_local,
 )
 from analytics.views.display import post_displays, theme_options
+from analytics.views.sentiment import sentiment_block
 from networks import selectors as network_selectors
 
 # Daily metrics drawn on the account page, in this order (AccountDailyMetrics fields).
@@ -178,6 +180,19 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     def top() -> list:
         return TopPostsQuery(org, filters=account_only, limit=5, **base).run()
 
+    def sentiment() -> dict:
+        # What people wrote to the account (comments, mentions, messages the inbox registered).
+        if "sentiment" not in series_cache:
+            summary = scoped_sentiment(
+                organization=org,
+                scope="account",
+                object_id=account.pk,
+                start=choice.period.start,
+                end=choice.period.end,
+            )
+            series_cache["sentiment"] = sentiment_block(summary)
+        return series_cache["sentiment"]
+
     downloads = {
         "audience": audience,
         "daily": daily,
@@ -190,6 +205,7 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         "posts": lambda: posts_table(posts_page(page_size=200).items, _("Posts")),
         "top-posts": lambda: posts_table(top(), _("Top posts")),
         "themes": by_theme,
+        "sentiment": lambda: sentiment()["chart"],
     }
     download = chart_download(request, downloads, account.display_name)
     if download is not None:
@@ -222,6 +238,7 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         "hashtag_chart": hashtags(),
         "best_time": charts.best_time_grid(best_time()),
         "theme_chart": by_theme() if themes else None,
+        "sentiment": sentiment(),
     }
     template = page_template(request, "analytics/account.html", "analytics/_account_body.html")
     return render_local(request, template, context)

@@ -13,7 +13,9 @@ from analytics.models import METRIC_FIELDS, ContentType, Post, PostKind, PostThe
 from analytics.queries.account import PostCurveQuery
 from analytics.queries.params import Filters, period_from_request
 from analytics.queries.posts import post_for_member, post_rows, visible_themes
-from analytics.views.base import chart_download, local_today, render_local
+from analytics.queries.sentiment import scoped_sentiment
+from analytics.views.base import chart_download, local_today, organization_tz, render_local
+from analytics.views.sentiment import sentiment_block
 
 # Counters shown on the page, in this order (the JSON split of reactions is shown apart).
 SHOWN_METRICS = tuple(name for name in METRIC_FIELDS if name != "reactions_by_type")
@@ -57,7 +59,18 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
     def curve() -> charts.Chart:
         return charts.curve_chart(query.run())
 
-    download = chart_download(request, {"curve": curve}, f"post-{post.external_id}")
+    def sentiment() -> dict:
+        # The comments on the post (and their replies) the inbox stored, since it was published.
+        today = local_today(request.organization)
+        published = post.published_at.astimezone(organization_tz(request.organization)).date()
+        summary = scoped_sentiment(
+            organization=request.organization, scope="post", object_id=post.pk, start=min(published, today), end=today
+        )
+        return sentiment_block(summary)
+
+    download = chart_download(
+        request, {"curve": curve, "sentiment": lambda: sentiment()["chart"]}, f"post-{post.external_id}"
+    )
     if download is not None:
         return download
     themes = list(
@@ -83,5 +96,6 @@ def post_page(request: HttpRequest, post_id: int) -> HttpResponse:
         "kind_label": dict(PostKind.choices).get(post.kind, post.kind),
         "type_label": dict(ContentType.choices).get(post.content_type, post.content_type),
         "curve_chart": curve(),
+        "sentiment": sentiment(),
     }
     return render_local(request, "analytics/post.html", context)
