@@ -1,13 +1,21 @@
 """Read endpoints of listening: watches and their hits (the same access rules as the pages)."""
 
+import datetime as dt
+
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from accounts.api import OrganizationAPIView
 from analytics.api import ERRORS
+from analytics.api_sentiment import summary_json
+from analytics.views.base import local_today
 from listening import selectors
 from listening.models import Hit, Watch
+from listening.texts import watch_sentiment
+
+SENTIMENT_PERIODS = (7, 28, 90)
 
 
 class WatchSerializer(serializers.ModelSerializer):
@@ -100,3 +108,29 @@ class WatchHitList(OrganizationAPIView):
         watch = selectors.watch_for_member(self.membership, watch_id)
         page = self.paginate_queryset(selectors.watch_hits(watch))
         return self.get_paginated_response(HitSerializer(page, many=True).data)
+
+
+class WatchSentimentQuery(serializers.Serializer):
+    days = serializers.ChoiceField(choices=SENTIMENT_PERIODS, default=28)
+
+
+class WatchSentiment(OrganizationAPIView):
+    """Sentiment of the watch's hits over the last ``days`` days (today included): per day (per
+    week beyond 31 days), negative share (null: nothing analysed)."""
+
+    serializer_class = WatchSentimentQuery
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("days", int, enum=list(SENTIMENT_PERIODS))],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def get(self, request, org, watch_id):
+        watch = selectors.watch_for_member(self.membership, watch_id)
+        query = WatchSentimentQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = local_today(self.organization)
+        summary = watch_sentiment(watch, today - dt.timedelta(days=query.validated_data["days"] - 1), today)
+        body = summary_json(summary)
+        body.pop("most_negative")  # hits carry no score and no conversation
+        return Response({"watch": watch.pk, **body})

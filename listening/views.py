@@ -6,6 +6,8 @@ was not granted, is a 404), then the right to change it is checked (403): the or
 would say the object exists.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -19,7 +21,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.access import org_view
 from accounts.roles import Capability, role_can
 from accounts.selectors import visible_workspaces, workspace_for_member
-from analytics.views.base import chart_download, int_list, page_template, period_choice, render_local
+from analytics.views.base import chart_download, int_list, local_today, page_template, period_choice, render_local
+from analytics.views.sentiment import sentiment_block
 from listening import charts, selectors
 from listening.forms import AuthorForm, ReplyForm, WatchForm
 from listening.models import ListeningNetwork, WelcomeItem
@@ -29,8 +32,10 @@ from listening.services.collect import x_account
 from listening.services.watches import WatchInvalid, instagram_plan, watch_delete, watch_save
 from listening.services.welcome import WelcomeError, hit_author_fill, welcome_mark, welcome_reply
 from listening.tasks import watch_collect_task
+from listening.texts import watch_sentiment
 
 HITS_PER_PAGE = 30
+SENTIMENT_DAYS = 28
 
 
 def _can_operate(request: HttpRequest) -> bool:
@@ -134,6 +139,15 @@ def watch_collect_now(request: HttpRequest, watch_id: int) -> HttpResponse:
 @require_safe
 def watch_page(request: HttpRequest, watch_id: int) -> HttpResponse:
     watch = selectors.watch_for_member(request.membership, watch_id)
+    # The sentiment of its hits over the last 28 days (analytics.text.timeline), today included.
+    today = local_today(request.organization)
+    sentiment = sentiment_block(
+        watch_sentiment(watch, today - dt.timedelta(days=SENTIMENT_DAYS - 1), today),
+        title=_("Sentiment of the matching posts"),
+    )
+    download = chart_download(request, {"sentiment": lambda: sentiment["chart"]}, watch.name)
+    if download is not None:
+        return download
     hits = selectors.watch_hits(watch)
     page = Paginator(hits, HITS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -145,6 +159,8 @@ def watch_page(request: HttpRequest, watch_id: int) -> HttpResponse:
         "can_operate": _can_operate(request),
         "author_form": AuthorForm(),
         "networks": [ListeningNetwork(n).label for n in watch.networks if n in ListeningNetwork.values],
+        "sentiment": sentiment,
+        "sentiment_days": SENTIMENT_DAYS,
     }
     return render_local(request, "listening/watch.html", context)
 

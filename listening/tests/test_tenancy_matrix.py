@@ -50,6 +50,7 @@ ROUTES = [
     Route("api_listening_watches", ORG, api=True),
     Route("api_listening_watch", WATCH, api=True),
     Route("api_listening_watch_hits", WATCH, api=True),
+    Route("api_listening_watch_sentiment", WATCH, api=True),
 ]
 
 
