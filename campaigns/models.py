@@ -114,6 +114,8 @@ class CampaignMedia(models.Model):
     hit_id = models.BigIntegerField(null=True, blank=True)
     permalink = models.URLField(_("permalink"), max_length=1000, blank=True)
     caption = models.TextField(_("caption"), blank=True)
+    # The caption's sentiment (analytics.text), set at collection: "" when not analysed yet.
+    sentiment = models.CharField(_("sentiment"), max_length=8, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.IMAGE)
     published_at = models.DateTimeField(_("published"))
     collected_at = models.DateTimeField(_("collected"), default=timezone.now)

@@ -277,3 +277,23 @@ def campaign_stats(campaign: Campaign, tz: zoneinfo.ZoneInfo) -> CampaignStats:
         votes=votes["total"],
         voters=votes["voters"],
     )
+
+
+def campaign_sentiment(campaign: Campaign, tz: zoneinfo.ZoneInfo, today: dt.date):
+    """The sentiment of the collected media's captions, from the campaign's first day to its last
+    (or today), per day or week (analytics.queries.sentiment; "" sentiment = not analysed)."""
+    from analytics.queries.sentiment import MAX_ROWS, summarise
+    from analytics.text.sources import TextRow
+
+    start = min(campaign.starts_on, today)
+    end = max(start, min(campaign.ends_on or today, today))
+    found = list(
+        CampaignMedia.objects.filter(organization=campaign.organization_id, campaign=campaign)
+        .order_by("-published_at", "-pk")
+        .values_list("published_at", "caption", "sentiment", "author_handle", "permalink")[:MAX_ROWS]
+    )
+    rows = [
+        TextRow(day=at.astimezone(tz).date(), text=text, sentiment=sentiment or None, score=None, author=who, url=url)
+        for at, text, sentiment, who, url in found
+    ]
+    return summarise(rows, start=start, end=end, truncated=len(found) >= MAX_ROWS)

@@ -91,6 +91,18 @@ def _in_dates(campaign: Campaign, published: dt.datetime, tz: zoneinfo.ZoneInfo)
     return day >= campaign.starts_on and (campaign.ends_on is None or day <= campaign.ends_on)
 
 
+def caption_sentiment(caption: str, known: str = "") -> str:
+    """The caption's sentiment: the listening hit's when it was analysed, else read here
+    (analytics.text, offline); "" for an empty caption."""
+    if known:
+        return known
+    if not (caption or "").strip():
+        return ""
+    from analytics.text import analyse
+
+    return analyse([caption])[0].sentiment
+
+
 def media_from_hits(*, campaign: Campaign, hits: Iterable, result: CollectResult | None = None) -> CollectResult:
     """Copy the photos and videos among listening hits into the campaign's gallery (deduplicated),
     downloading each new file. Hits are ``listening.models.Hit`` rows (duck-typed: this app only
@@ -119,6 +131,9 @@ def media_from_hits(*, campaign: Campaign, hits: Iterable, result: CollectResult
             if not media.file and _store_file(media, hit.media_url):
                 media.save(update_fields=["file", "file_type", "download_error"])
                 result.downloaded += 1
+            if not media.sentiment and media.caption:  # collected before captions were analysed
+                media.sentiment = caption_sentiment(media.caption, getattr(hit, "sentiment", ""))
+                media.save(update_fields=["sentiment"])
             continue
         media = CampaignMedia(
             organization=campaign.organization,
@@ -128,6 +143,7 @@ def media_from_hits(*, campaign: Campaign, hits: Iterable, result: CollectResult
             hit_id=hit.pk,
             permalink=hit.permalink,
             caption=hit.text,
+            sentiment=caption_sentiment(hit.text, getattr(hit, "sentiment", "")),
             kind=kind,
             published_at=hit.published_at,
             likes=hit.likes,

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.access import org_view
 from accounts.roles import Capability, role_can
+from analytics.views.base import chart_download
+from analytics.views.sentiment import sentiment_block
 from campaigns import selectors
 from campaigns.forms import CampaignForm, ContestForm, RightsForm, contest_initial
 from campaigns.models import CampaignMedia
@@ -317,7 +319,15 @@ def campaign_stats(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     stats = selectors.campaign_stats(campaign, _zone(request))
     peak = max((count for _monday, count, _total in stats.weeks), default=0)
-    return _render(request, "campaigns/stats.html", {"campaign": campaign, "stats": stats, "peak": peak})
+    sentiment = sentiment_block(
+        selectors.campaign_sentiment(campaign, _zone(request), _today(request)),
+        title=_("Sentiment of the captions"),
+    )
+    download = chart_download(request, {"sentiment": lambda: sentiment["chart"]}, campaign.name)
+    if download is not None:
+        return download
+    context = {"campaign": campaign, "stats": stats, "peak": peak, "sentiment": sentiment}
+    return _render(request, "campaigns/stats.html", context)
 
 
 @org_view()
