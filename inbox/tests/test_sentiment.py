@@ -116,3 +116,40 @@ def test_it_says_not_available_when_nothing_was_analysed(tenancy, login):
     assert body["messages"] == 0 and body["negative_share"] is None and body["most_negative"] == []
     page = client.get(reverse("analytics_account", kwargs={"org": tenancy.org_a.slug, "account_id": account.pk}))
     assert "Sentiment: not available, no message analysed in this period." in page.content.decode()
+
+
+def test_it_reads_what_the_sync_brought_in(tenancy, engine, login):
+    """Through the real path (simulator → provider → sync engine → inbox analysis), the account's
+    sentiment counts exactly the received messages the inbox stored and analysed."""
+    import zoneinfo
+
+    from analytics.factstore import DatabaseFactStore
+    from inbox.tests.conftest import sim_account
+    from networks.models import SyncKind, SyncRun
+    from networks.sync.engine import account_sync
+    from networks.sync.factstore import register_fact_store
+
+    register_fact_store(DatabaseFactStore())
+    account = sim_account(tenancy.a1, engine, "facebook")
+    runs = account_sync(
+        organization_id=account.organization_id,
+        account_id=account.pk,
+        kinds=[SyncKind.POSTS, SyncKind.CONVERSATIONS],
+    )
+    assert [r.status for r in runs] == [SyncRun.Status.OK] * 2
+    zone = zoneinfo.ZoneInfo(tenancy.org_a.time_zone)
+    with scope(organization=tenancy.org_a):
+        received = list(
+            Message.objects.filter(organization=tenancy.org_a, account=account, direction=Direction.IN).values_list(
+                "sent_at", "sentiment"
+            )
+        )
+    days = sorted(at.astimezone(zone).date() for at, _s in received)
+    start, end = max(days[0], days[-1] - dt.timedelta(days=365)), min(days[-1], timezone.localdate(timezone=zone))
+    inside = [s for at, s in received if start <= at.astimezone(zone).date() <= end]
+    url = reverse("api_account_sentiment", kwargs={"org": tenancy.org_a.slug, "account_id": account.pk})
+    body = login(tenancy.bob).get(url, {"period": "custom", "start": start, "end": end}).json()
+    assert body["messages"] == len(inside) > 0
+    assert body["analysed"] == sum(1 for s in inside if s) > 0
+    negatives = sum(1 for s in inside if s == "negative")
+    assert body["negative_share"] == pytest.approx(negatives / body["analysed"])
