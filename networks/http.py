@@ -16,6 +16,8 @@ for a test or a command. Query strings are never recorded: Graph calls carry ``a
 import contextlib
 import json
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -133,11 +135,33 @@ _test_adapters: list[requests.adapters.BaseAdapter] = []
 _shared_adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=64)
 
 
+# What the environment says about an origin (proxies, CA bundle), read once per process and
+# origin: requests reads it again at every call (scanning os.environ twice and the netrc file),
+# about a tenth of a sync worker's CPU. A worker's environment does not change while it runs.
+_environment: dict[str, tuple[dict[str, str], str | None]] = {}
+_environment_lock = threading.Lock()
+
+
+def _environment_of(url: str) -> tuple[dict[str, str], str | None]:
+    parts = requests.utils.urlparse(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    found = _environment.get(origin)
+    if found is None:
+        proxies = requests.utils.get_environ_proxies(origin)
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        with _environment_lock:
+            found = _environment.setdefault(origin, (proxies, bundle))
+    return found
+
+
 class BoundarySession(requests.Session):
     """A requests.Session with our timeouts, host rewriting and call recording."""
 
     def __init__(self, *, network: str, rewrite: dict[str, str] | None = None) -> None:
         super().__init__()
+        # The environment (proxies, CA bundle) is still honoured, read once per origin by
+        # merge_environment_settings below; no netrc: every call carries its own credentials.
+        self.trust_env = False
         self.network = network
         # Usage headers of the last response, for the error classifier (a throttled Graph call
         # announces its time to regain access there).
@@ -154,6 +178,14 @@ class BoundarySession(requests.Session):
             if url == src or url.startswith(src + "/"):
                 return dst + url[len(src) :]
         return url
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        env_proxies, bundle = _environment_of(url)
+        if env_proxies:
+            proxies = {**env_proxies, **(proxies or {})}
+        if bundle and (verify is True or verify is None):
+            verify = bundle
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
 
     def request(self, method, url, *args, **kwargs):
         url = self._rewritten(url)

@@ -19,6 +19,7 @@ object, serialised here for each database); values are never interpolated into S
 and table names taken from model metadata are).
 """
 
+import functools
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -77,7 +78,10 @@ class UpsertSpec:
         return {self._column(name) for name in self.keep_when_null}
 
 
+@functools.lru_cache(maxsize=1024)
 def _quote(name: str) -> str:
+    # Cached: the upserts quote the same few names at every batch, and each lookup of
+    # ``connection`` goes through Django's per-thread proxy. One database per process.
     return connection.ops.quote_name(name)
 
 

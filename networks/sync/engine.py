@@ -18,6 +18,7 @@ Network calls never run inside a database transaction.
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 import random
 import time
@@ -26,12 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min, Subquery
 from django.utils import timezone
 from django_scopes import scope
 
-from networks.models import Network, SocialAccount, SyncKind, SyncRun, SyncSchedule
+from networks.models import Network, SocialAccount, SyncClaim, SyncKind, SyncRun, SyncSchedule, XReadUsage
 from networks.providers.base import DailyMetrics, Post, Provider
 from networks.providers.errors import AuthExpired, Permanent, ProviderError, RateLimited, Transient
 from networks.services.accounts import account_mark_needs_reauth
@@ -41,11 +42,12 @@ from networks.sync.clock import network_now, network_today
 from networks.sync.conversations import step_conversations
 from networks.sync.factstore import FactStore, fact_store
 from networks.sync.schedules import (
-    account_claim,
+    SCHEDULE_FIELDS,
+    account_claim_for_sync,
     account_lease_renew,
     account_release,
     new_owner,
-    schedule_set,
+    schedule_fields,
     schedule_state_save,
     schedules_due,
     schedules_ensure,
@@ -323,7 +325,6 @@ def _network_time(moment: dt.datetime) -> dt.datetime:
     return network_now() + (moment - timezone.now())
 
 
-@transaction.atomic  # the run, its schedule and the X meter move together (and commit once)
 def _finish(
     ctx: Context,
     *,
@@ -333,21 +334,65 @@ def _finish(
     attempts: int = 0,
     schedule: bool = True,
 ) -> SyncRun:
+    """Close the run, schedule the kind's next one and meter X reads: together (one statement on
+    PostgreSQL, one transaction elsewhere)."""
     run = ctx.run
     run.status, run.error, run.finished_at = status, error[:2000], timezone.now()
     run.counts, run.calls = dict(ctx.counts), ctx.meter.calls
-    run.save(update_fields=["status", "error", "finished_at", "counts", "calls"])
+    x_reads = ctx.counts.get("x_reads", 0)
+    meter_x = bool(x_reads or (ctx.account.network == Network.X and ctx.meter.calls))
     if schedule:
-        schedule_set(schedule=ctx.schedule, due_at=due_at, status=status, attempts=attempts, state=ctx.state)
-    if ctx.counts.get("x_reads") or (ctx.account.network == Network.X and ctx.meter.calls):
-        limits.x_reads_add(
-            organization_id=ctx.account.organization_id, reads=ctx.counts.get("x_reads", 0), calls=ctx.meter.calls
-        )
-        if ctx.limits_read is not None:
-            ctx.limits_read.x_used += ctx.counts.get("x_reads", 0)
+        schedule_fields(schedule=ctx.schedule, due_at=due_at, status=status, attempts=attempts, state=ctx.state)
+    if connection.vendor == "postgresql":
+        _finish_statement(ctx, schedule=schedule, meter_x=meter_x)
+    else:
+        with transaction.atomic():
+            run.save(update_fields=["status", "error", "finished_at", "counts", "calls"])
+            if schedule:
+                ctx.schedule.save(update_fields=SCHEDULE_FIELDS)
+            if meter_x:
+                limits.x_reads_add(organization_id=ctx.account.organization_id, reads=x_reads, calls=ctx.meter.calls)
+    if meter_x and ctx.limits_read is not None:
+        ctx.limits_read.x_used += x_reads
     if ctx.limits_read is not None and status != SyncRun.Status.OK:
         ctx.limits_read.stale = True  # a limit was hit (or the run failed): read the limits again
     return run
+
+
+def _finish_statement(ctx: Context, *, schedule: bool, meter_x: bool) -> None:
+    """The run's row, its schedule's and this month's X meter in ONE statement (data-modifying
+    CTEs are one atomic statement): one round trip instead of BEGIN, two or three statements (the
+    meter's first write of a month also a savepoint) and COMMIT, at the end of every run."""
+    run, parts, params = ctx.run, [], []
+    parts.append(
+        f"UPDATE {SyncRun._meta.db_table} SET status = %s, error = %s, finished_at = %s, counts = %s::jsonb,"  # noqa: S608 — table names from the models, values as parameters
+        " calls = %s WHERE id = %s"
+    )
+    params += [run.status, run.error, run.finished_at, json.dumps(run.counts), run.calls, run.pk]
+    if schedule:
+        s = ctx.schedule
+        parts.append(
+            f"UPDATE {SyncSchedule._meta.db_table} SET due_at = %s, last_status = %s, attempts = %s,"  # noqa: S608
+            " last_run_at = %s, state = %s::jsonb WHERE id = %s"
+        )
+        params += [s.due_at, s.last_status, s.attempts, s.last_run_at, json.dumps(s.state), s.pk]
+    if meter_x:
+        table = XReadUsage._meta.db_table
+        parts.append(
+            f"INSERT INTO {table} (organization_id, month, reads, calls) VALUES (%s, %s, %s, %s)"  # noqa: S608
+            " ON CONFLICT (organization_id, month) DO UPDATE"
+            f" SET reads = {table}.reads + EXCLUDED.reads, calls = {table}.calls + EXCLUDED.calls"
+        )
+        params += [
+            ctx.account.organization_id,
+            limits.month_of(timezone.now()),
+            ctx.counts.get("x_reads", 0),
+            ctx.meter.calls,
+        ]
+    *first, last = parts
+    sql = ("WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(first)) + " " if first else "") + last
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _close_on_error(ctx: Context, schedule: SyncSchedule, error: Exception) -> None:
@@ -364,6 +409,25 @@ def _close_on_error(ctx: Context, schedule: SyncSchedule, error: Exception) -> N
         logger.exception("could not close sync run %s", ctx.run.pk)
 
 
+def _run_start(account: SocialAccount, kind: str, trigger: str) -> SyncRun:
+    """The run's row, "running" (INSERT … RETURNING id written out on PostgreSQL: the ORM's
+    create compiles the statement again at each of an account's runs)."""
+    run = SyncRun(organization_id=account.organization_id, account=account, kind=kind, trigger=trigger)
+    if connection.vendor != "postgresql":
+        run.save(force_insert=True)
+        return run
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SyncRun._meta.db_table} (organization_id, account_id, kind, trigger, status, started_at,"  # noqa: S608 — table name from the model
+            " finished_at, counts, calls, error, progress_done, progress_total)"
+            " VALUES (%s, %s, %s, %s, %s, %s, NULL, '{}'::jsonb, 0, '', 0, 0) RETURNING id",
+            [run.organization_id, run.account_id, run.kind, run.trigger, run.status, run.started_at],
+        )
+        run.pk = cursor.fetchone()[0]
+    run._state.adding, run._state.db = False, connection.alias
+    return run
+
+
 def run_kind(  # noqa: PLR0912 — one branch per fate of a run, read top down
     *,
     account: SocialAccount,
@@ -376,9 +440,7 @@ def run_kind(  # noqa: PLR0912 — one branch per fate of a run, read top down
 ) -> SyncRun:
     """Run one kind for an account whose lease we hold, and write its SyncRun. ``providers``
     and ``limits_read``: the account's provider and limits, kept across the kinds of one sync."""
-    run = SyncRun.objects.create(
-        organization_id=account.organization_id, account=account, kind=schedule.kind, trigger=trigger
-    )
+    run = _run_start(account, schedule.kind, trigger)
     ctx = Context(
         account=account,
         schedule=schedule,
@@ -457,8 +519,31 @@ def run_kind(  # noqa: PLR0912 — one branch per fate of a run, read top down
     return _finish(ctx, status=SyncRun.Status.OK, due_at=due_at)
 
 
-def _account_after(account: SocialAccount, runs: list[SyncRun]) -> None:
-    """Mirror the outcome on the account row (the workspace page and admin list read it)."""
+def _account_after(account: SocialAccount, owner: str, runs: list[SyncRun]) -> None:
+    """Release the lease and mirror the outcome on the account row (the workspace page and admin
+    list read it): together, in one statement on PostgreSQL."""
+    changes: dict[str, Any] = {}
+    if any(r.status == SyncRun.Status.OK for r in runs):
+        changes["last_synced_at"] = timezone.now()
+    failed = [r for r in runs if r.status in (SyncRun.Status.FAILED, SyncRun.Status.PARTIAL)]
+    if account.status == SocialAccount.Status.ACTIVE:
+        changes["last_error"] = failed[-1].error if failed else ""
+    if connection.vendor == "postgresql":
+        claim, schedule, table = (m._meta.db_table for m in (SyncClaim, SyncSchedule, SocialAccount))
+        sets = "".join(f", {SocialAccount._meta.get_field(name).column} = %s" for name in changes)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH released AS (UPDATE {claim} SET owner = '', lease_until = NULL"  # noqa: S608 — names from the models
+                " WHERE organization_id = %s AND account_id = %s AND owner = %s)"
+                f" UPDATE {table} SET next_sync_at = (SELECT MIN(due_at) FROM {schedule}"
+                f" WHERE organization_id = %s AND account_id = %s){sets} WHERE organization_id = %s AND id = %s",
+                [
+                    *(account.organization_id, account.pk, owner, account.organization_id, account.pk),
+                    *changes.values(),
+                    *(account.organization_id, account.pk),
+                ],
+            )
+        return
     next_due = (
         SyncSchedule.objects.filter(organization=account.organization_id, account=account)
         .order_by()
@@ -466,13 +551,12 @@ def _account_after(account: SocialAccount, runs: list[SyncRun]) -> None:
         .annotate(next=Min("due_at"))
         .values("next")
     )
-    changes: dict[str, Any] = {"next_sync_at": Subquery(next_due)}  # one statement, not two
-    if any(r.status == SyncRun.Status.OK for r in runs):
-        changes["last_synced_at"] = timezone.now()
-    failed = [r for r in runs if r.status in (SyncRun.Status.FAILED, SyncRun.Status.PARTIAL)]
-    if account.status == SocialAccount.Status.ACTIVE:
-        changes["last_error"] = failed[-1].error if failed else ""
-    SocialAccount.objects.filter(organization=account.organization_id, pk=account.pk).update(**changes)
+    with transaction.atomic():
+        account_release(account=account, owner=owner)
+        SocialAccount.objects.filter(organization=account.organization_id, pk=account.pk).update(
+            next_sync_at=Subquery(next_due),  # one statement, not two
+            **changes,
+        )
 
 
 def account_sync(
@@ -490,14 +574,13 @@ def account_sync(
         if account is None or account.status != SocialAccount.Status.ACTIVE:
             return []
         owner = new_owner()
-        if not account_claim(account=account, owner=owner):
+        # Once we hold the lease, a run still "running" was cut short (a worker killed mid-sync):
+        # the claim closes it.
+        claimed, blocked = account_claim_for_sync(account=account, owner=owner)
+        if not claimed:
             return []
         lease = Lease(account=account, owner=owner)  # counted from now: just after the claim
         runs: list[SyncRun] = []
-        # We hold the lease: a run still "running" was cut short (a worker killed mid-sync).
-        SyncRun.objects.filter(organization=organization_id, account=account, status=SyncRun.Status.RUNNING).update(
-            status=SyncRun.Status.FAILED, error="interrupted: the worker stopped mid-run", finished_at=timezone.now()
-        )
         try:
             if kinds:
                 asked = list(SyncSchedule.objects.filter(organization=organization_id, account=account, kind__in=kinds))
@@ -513,7 +596,8 @@ def account_sync(
                 if not lease.keep():
                     break  # our lease expired and another worker took the account
                 if limits_read is None or limits_read.stale:
-                    limits_read = limits.snapshot(account)
+                    # The claim's read of the "blocked until" map serves the first snapshot only.
+                    limits_read = limits.snapshot(account, blocked=None if limits_read else blocked)
                 run = run_kind(
                     account=account,
                     schedule=schedule,
@@ -527,7 +611,5 @@ def account_sync(
                 if run.status == SyncRun.Status.NEEDS_REAUTH:
                     break
         finally:
-            with transaction.atomic():
-                account_release(account=account, owner=owner)
-                _account_after(account, runs)
+            _account_after(account, owner, runs)
         return runs

@@ -148,12 +148,15 @@ class Snapshot:
     stale: bool = False
 
 
-def snapshot(account: SocialAccount) -> Snapshot:
-    blocked = (
-        SyncClaim.objects.filter(organization=account.organization_id, account=account)
-        .values_list("blocked", flat=True)
-        .first()
-    )
+def snapshot(account: SocialAccount, blocked: dict | None = None) -> Snapshot:
+    """The account's limits; ``blocked``: its "blocked until" map when the caller just read it
+    (the engine's claim returns it)."""
+    if blocked is None:
+        blocked = (
+            SyncClaim.objects.filter(organization=account.organization_id, account=account)
+            .values_list("blocked", flat=True)
+            .first()
+        )
     used, cap = x_budget(account.organization_id) if account.network == Network.X else (0, None)
     return Snapshot(app=_app_row(account.network), blocked=blocked or {}, x_used=used, x_cap=cap)
 

@@ -7,10 +7,11 @@ deliveries of one message (or two workers) never sync one account at once.
 """
 
 import datetime as dt
+import json
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -71,16 +72,16 @@ def schedules_due(account: SocialAccount, now: dt.datetime | None = None) -> lis
     return sorted(due, key=lambda s: ORDER.get(s.kind, 9))
 
 
-def schedule_set(
-    *, schedule: SyncSchedule, due_at: dt.datetime | None, status: str, attempts: int = 0, state: dict | None = None
+SCHEDULE_FIELDS = ["due_at", "last_status", "attempts", "last_run_at", "state"]
+
+
+def schedule_fields(
+    *, schedule: SyncSchedule, due_at: dt.datetime | None, status: str, attempts: int = 0, state: dict
 ) -> None:
+    """Set a run's outcome on its schedule (``SCHEDULE_FIELDS``), for the caller to write."""
     schedule.due_at, schedule.last_status, schedule.attempts = due_at, status, attempts
     schedule.last_run_at = network_now()
-    fields = ["due_at", "last_status", "attempts", "last_run_at"]
-    if state is not None:
-        schedule.state = state
-        fields.append("state")
-    schedule.save(update_fields=fields)
+    schedule.state = state
 
 
 def schedule_state_save(*, schedule: SyncSchedule, state: dict) -> None:
@@ -103,6 +104,44 @@ def account_claim(*, account: SocialAccount, owner: str) -> bool:
         SyncClaim.objects.get_or_create(organization_id=account.organization_id, account=account)
         taken = claims.filter(_free()).update(owner=owner, lease_until=now + lease(), claimed_at=now)
     return taken == 1
+
+
+INTERRUPTED = "interrupted: the worker stopped mid-run"
+
+
+def account_claim_for_sync(*, account: SocialAccount, owner: str) -> tuple[bool, dict | None]:
+    """Take the account's lease (as ``account_claim``) and, once held, close the runs a killed
+    worker left "running". Returns (claimed, the account's "blocked until" map when read on the
+    way, else None). On PostgreSQL one statement (the claim, the close and the read of the
+    blocked map are data-modifying CTEs of one UPDATE) instead of three."""
+    if connection.vendor == "postgresql":
+        now = timezone.now()
+        claim, run = SyncClaim._meta.db_table, SyncRun._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH claim AS (UPDATE {claim} SET owner = %s, lease_until = %s, claimed_at = %s"  # noqa: S608 — table names from the models
+                " WHERE organization_id = %s AND account_id = %s"
+                " AND (lease_until IS NULL OR lease_until < %s OR owner = %s) RETURNING blocked),"
+                f" interrupted AS (UPDATE {run} SET status = %s, error = %s, finished_at = %s"
+                " WHERE organization_id = %s AND account_id = %s AND status = %s AND EXISTS (SELECT 1 FROM claim))"
+                " SELECT blocked FROM claim",
+                [
+                    *(owner, now + lease(), now, account.organization_id, account.pk, now, QUEUED),
+                    *(SyncRun.Status.FAILED, INTERRUPTED, now, account.organization_id, account.pk),
+                    SyncRun.Status.RUNNING,
+                ],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            blocked = json.loads(row[0]) if isinstance(row[0], str) else row[0]
+            return True, blocked or {}
+        # Not taken: held by another worker, or the account's first sync (no claim row yet).
+    if not account_claim(account=account, owner=owner):
+        return False, None
+    SyncRun.objects.filter(organization=account.organization_id, account=account, status=SyncRun.Status.RUNNING).update(
+        status=SyncRun.Status.FAILED, error=INTERRUPTED, finished_at=timezone.now()
+    )
+    return True, None
 
 
 def account_lease_renew(*, account: SocialAccount, owner: str) -> bool:
