@@ -26,7 +26,7 @@ DEMO_URL ?= http://127.0.0.1:8000
 help:
 	@echo "make demo    set up, seed the demo and run web + Celery worker + beat (Ctrl-C stops all)"
 	@echo "make test    run the test suite (SQLite; PostgreSQL when DATABASE_URL is set); PYTEST_ARGS=..."
-	@echo "make bench   run every bench/*.py script; BENCH_ARGS=--quick"
+	@echo "make bench   run every bench/*.py and bench/*.sh script; BENCH_ARGS=--quick"
 	@echo "make lint    ruff check + ruff format --check"
 	@echo "make setup   install what is missing, compile messages, migrate, collect static files"
 
@@ -123,7 +123,8 @@ demo: seed
 test: messages
 	@$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; [ $$rc -eq 5 ] && echo ">>> pytest collected no tests" || exit $$rc; }
 
-# Every bench/*.py is a standalone script. Files starting with `_` are its helper modules and
+# Every bench/*.py is a standalone script, and so is every bench/*.sh (run after them, with bash).
+# Files starting with `_` are helper modules and
 # locustfiles are run by a bench script through locust (in its own process), so neither runs here.
 bench: deps
 	@$(BIN)/pip install --disable-pip-version-check -q -r requirements-bench.txt
@@ -133,6 +134,11 @@ bench: deps
 		case $$name in _*|locustfile*) continue;; esac; \
 		echo ">>> $$script $(BENCH_ARGS)"; \
 		PYTHONPATH="$(CURDIR)" $(PY) $$script $(BENCH_ARGS); \
+		ran=$$((ran + 1)); \
+	done; \
+	for script in bench/*.sh; do \
+		echo ">>> $$script $(BENCH_ARGS)"; \
+		bash $$script $(BENCH_ARGS); \
 		ran=$$((ran + 1)); \
 	done; \
 	echo ">>> $$ran benchmark script(s) ran"

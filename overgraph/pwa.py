@@ -11,6 +11,7 @@ import json
 import mimetypes
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -60,7 +61,7 @@ def service_worker(request):
             "shell_json": json.dumps(urls),
             "version": shell_version(urls),
             "offline_url": OFFLINE_URL,
-            "static_prefix": static(""),
+            "static_prefix": settings.STATIC_URL,
         },
         content_type="text/javascript; charset=utf-8",
     )

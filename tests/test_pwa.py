@@ -33,3 +33,19 @@ def test_it_links_the_manifest_from_every_page(client):
     page = client.get("/accounts/login/").content.decode()
     assert 'rel="manifest" href="/static/manifest.webmanifest"' in page
     assert 'data-service-worker="/sw.js"' in page
+
+
+def test_it_serves_the_service_worker_with_hashed_static_names(client, settings, tmp_path):
+    """Production stores static files under hashed names (a manifest): the worker must still render."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert 'const STATIC_PREFIX = "/static/"' in response.content.decode()
+    assert re.search(r'"/static/css/app\.[0-9a-f]{12}\.css"', response.content.decode())
