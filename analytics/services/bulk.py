@@ -97,6 +97,7 @@ def _assignments(spec: UpsertSpec, new: str) -> str:
     return ", ".join(parts)
 
 
+@functools.lru_cache(maxsize=64)
 def _conflict_clause(spec: UpsertSpec) -> str:
     keys = ", ".join(_quote(c) for c in spec.key_names())
     if not spec.update:
@@ -165,18 +166,27 @@ def _small(rows: Iterable[Sequence]) -> tuple[list[Sequence] | None, Iterable[Se
     return None, chain(head, iterator)
 
 
+@functools.lru_cache(maxsize=64)
+def _array_shape(spec: UpsertSpec) -> tuple[str, tuple[bool, ...]]:
+    """``unnest(%s::type[], …) AS s(columns)`` and which columns are JSON: the same text at every
+    batch of a spec, built once."""
+    casts, json_columns = [], []
+    for name in spec.columns:
+        field = spec.model._meta.get_field(name)
+        json_columns.append(isinstance(field, models.JSONField))
+        casts.append(f"%s::{field.db_type(connection)}[]")
+    columns = ", ".join(_quote(c) for c in spec.column_names())
+    return f"unnest({', '.join(casts)}) AS s({columns})", tuple(json_columns)
+
+
 def _array_source(spec: UpsertSpec, rows: list[Sequence]) -> tuple[str, list[list]]:
     """``unnest(%s::type[], …) AS s(columns)`` and its parameters: one array per column."""
-    casts, params = [], []
-    for index, name in enumerate(spec.columns):
-        field = spec.model._meta.get_field(name)
+    source, json_columns = _array_shape(spec)
+    params = []
+    for index, is_json in enumerate(json_columns):
         values = [row[index] for row in rows]
-        if isinstance(field, models.JSONField):
-            values = [None if v is None else Jsonb(v) for v in values]
-        casts.append(f"%s::{field.db_type(connection)}[]")
-        params.append(values)
-    columns = ", ".join(_quote(c) for c in spec.column_names())
-    return f"unnest({', '.join(casts)}) AS s({columns})", params
+        params.append([None if v is None else Jsonb(v) for v in values] if is_json else values)
+    return source, params
 
 
 def _upsert_postgresql(spec: UpsertSpec, rows: Iterable[Sequence], returning: Sequence[str] = ()) -> list | int:
