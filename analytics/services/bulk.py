@@ -287,15 +287,28 @@ def _update_sqlite(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
 
 # savepoint=False: inside a caller's transaction (save_posts writes posts then snapshots) that
 # transaction is the unit; a savepoint per call costs two round trips and nothing recovers from
-# a failed upsert halfway.
-@transaction.atomic(savepoint=False)
+# a failed upsert halfway. A batch PostgreSQL writes with ONE statement (up to ARRAY_ROWS rows)
+# needs no transaction of its own: a statement is atomic, and BEGIN and COMMIT would be two more
+# round trips at every daily sync.
+def _one_statement(rows: Iterable[Sequence]) -> tuple[bool, Iterable[Sequence]]:
+    """(whether PostgreSQL writes these rows with one statement, the rows to write)."""
+    if connection.vendor != "postgresql":
+        return False, rows
+    small, rest = _small(rows)
+    return (True, small) if small is not None else (False, rest)
+
+
 def bulk_upsert(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     """Insert or update ``rows`` (tuples in ``spec.columns`` order). Returns the number of rows
     inserted or updated (rows ignored as duplicates of append-only facts are not counted)."""
-    if connection.vendor == "postgresql":
+    single, rows = _one_statement(rows)
+    if single:
         return _upsert_postgresql(spec, rows)
-    if connection.vendor == "sqlite":
-        return _upsert_sqlite(spec, rows)
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            return _upsert_postgresql(spec, rows)
+        if connection.vendor == "sqlite":
+            return _upsert_sqlite(spec, rows)
     raise NotImplementedError(f"bulk_upsert does not support {connection.vendor}")
 
 
@@ -309,7 +322,6 @@ def bulk_upsert_returning(spec: UpsertSpec, rows: Iterable[Sequence], returning:
     return _upsert_postgresql(spec, rows, returning)
 
 
-@transaction.atomic(savepoint=False)
 def bulk_update(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     """Update the existing rows matched on ``spec.key`` with the ``spec.update`` values of
     ``rows`` (tuples in ``spec.columns`` order); rows that match nothing are ignored, nothing is
@@ -317,8 +329,12 @@ def bulk_update(spec: UpsertSpec, rows: Iterable[Sequence]) -> int:
     have. One row per key. Returns the number of rows updated."""
     if not spec.update:
         raise ValueError("bulk_update needs columns to update")
-    if connection.vendor == "postgresql":
+    single, rows = _one_statement(rows)
+    if single:
         return _update_postgresql(spec, rows)
-    if connection.vendor == "sqlite":
-        return _update_sqlite(spec, rows)
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            return _update_postgresql(spec, rows)
+        if connection.vendor == "sqlite":
+            return _update_sqlite(spec, rows)
     raise NotImplementedError(f"bulk_update does not support {connection.vendor}")

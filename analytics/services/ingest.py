@@ -236,17 +236,17 @@ def post_metrics_save(
     return frozenset(changed)
 
 
-@transaction.atomic
 def posts_schedule(*, account: SocialAccount, next_refresh: Mapping[str, dt.datetime | None]) -> int:
-    """Store when each post is read again (None: never). Returns the number of posts updated."""
+    """Store when each post is read again (None: never). Returns the number of posts updated.
+    One bulk write, a transaction of its own when it needs one (bulk_update)."""
     rows = [(account.organization_id, account.pk, external_id, at) for external_id, at in next_refresh.items()]
     return bulk_update(POST_SCHEDULE, rows) if rows else 0
 
 
-@transaction.atomic
 def daily_metrics_save(*, account: SocialAccount, rows: Sequence[base.DailyMetrics]) -> int:
     """Upsert one row per day (the network's day as the provider dated it). A None keeps the
-    stored value: one sync may bring followers, a later one the day's views."""
+    stored value: one sync may bring followers, a later one the day's views. One bulk write, a
+    transaction of its own when it needs one (bulk_upsert)."""
     now = dt.datetime.now(tz=dt.UTC)
     by_day = {row.day: row for row in rows}  # a repeated day: the last one wins
     values = (
