@@ -103,6 +103,8 @@ def walk_data(tenancy, *, with_report: bool = True) -> Walk:
         "settings": reverse("organization_settings", kwargs=o),
         "privacy": reverse("privacy", kwargs=o),
         "profile": reverse("profile"),
+        "api-tokens": reverse("api_tokens"),
+        "sync-history": reverse("networks_sync_history", kwargs={**o, "account_id": x.pk}),
     }
     if with_report:
         pages["report"] = reverse("reports_detail", kwargs={**w, "report_id": _report(tenancy).pk})
