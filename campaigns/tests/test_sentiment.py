@@ -16,6 +16,9 @@ from campaigns.tests.factories import hit, make_campaign, make_media
 from campaigns.tests.test_collect import cdn_url
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+# The statistics page: its queries before (counts, weeks, contributors, votes…) plus one for the
+# captions' sentiment, whatever the number of media.
+QUERIES = 11  # 10 before the sentiment + 1
 
 
 def test_it_reads_a_captions_sentiment_unless_listening_did():
@@ -60,10 +63,14 @@ def test_it_counts_the_captions_sentiment(tenancy, captioned):
     assert sum(p.positive for p in summary.points) == 2 and sum(p.not_analysed for p in summary.points) == 1
 
 
-def test_it_shows_the_captions_sentiment_on_the_statistics_page(tenancy, login, captioned):
+def test_it_shows_the_captions_sentiment_on_the_statistics_page(
+    tenancy, login, captioned, django_assert_max_num_queries
+):
     url = reverse("campaign_stats", kwargs={"org": tenancy.org_a.slug, "campaign_id": captioned.pk})
     client = login(tenancy.bob)
-    body = client.get(url).content.decode()
+    client.get(url)  # warm the session
+    with django_assert_max_num_queries(QUERIES):
+        body = client.get(url).content.decode()
     assert "What the captions say" in body and "25.00 %" in body and 'id="sentiment-figure"' in body
     csv = client.get(url, {"download": "sentiment", "format": "csv"})
     assert csv.status_code == 200 and b"Negative share" in b"".join(csv.streaming_content)
