@@ -43,8 +43,8 @@ DEFINITIONS: dict[str, Definition] = {
             _(
                 "Each comment, mention, private message or listening hit in French or English is read as negative, "
                 "neutral or positive by offline rules: word lists (VADER, its French translation and AFINN, "
-                "completed with our own social-media vocabulary), negation (\"pas terrible\", \"not good\"), "
-                "intensifiers (\"trop bien\", \"so good\"), capitals, stretched words, emoji and exclamation marks. "
+                'completed with our own social-media vocabulary), negation ("pas terrible", "not good"), '
+                'intensifiers ("trop bien", "so good"), capitals, stretched words, emoji and exclamation marks. '
                 "On public benchmarks of labelled tweets it agrees with human labels about six times in ten "
                 "(docs/performance.md): read trends and shares, not single messages. Messages in other languages "
                 "are left neutral. The negative share is the negative messages divided by the analysed ones."

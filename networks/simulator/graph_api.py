@@ -492,6 +492,7 @@ def comment_node(comment: meta.Comment, replies: int, requested: list[F.Field] |
 
 def post_comments(request: Request, post: meta.FbPost) -> Reply:
     from networks.simulator import inbox  # the inbox's writes show in the listing
+
     now = request.now
     visible = [c for c in meta.fb_comments(post) if c.created <= now]
     visible = inbox.with_writes(request, visible, {c.id for c in visible if not c.parent_id})
@@ -515,6 +516,7 @@ def post_comments(request: Request, post: meta.FbPost) -> Reply:
 
 def conversations(request: Request, persona: Persona) -> Reply:
     from networks.simulator import inbox  # messages the inbox sent show in their thread
+
     now, seed = request.now, request.sim.seed
     requested = F.parse(request.arg("fields"))
     page_party = {"name": persona.name, "email": f"{persona.fb_page_id}@facebook.com", "id": persona.fb_page_id}
