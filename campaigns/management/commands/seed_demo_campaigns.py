@@ -15,14 +15,8 @@ again: an already seeded campaign is left as it is (``--force`` collects and see
 import datetime as dt
 import io
 import random
-import subprocess
-import sys
-import time
 import zoneinfo
-from urllib.parse import urlparse
 
-import requests
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -38,6 +32,7 @@ from campaigns.services.collect import campaign_collect
 from campaigns.services.picks import daily_pick_create
 from campaigns.services.rights import media_rights_set, original_upload
 from campaigns.services.votes import VoteRefused, contest_entries, vote_cast
+from networks.management.demo_simulator import demo_simulator
 from networks.sync.demo import Simulator
 
 CITY = "Ville de Boulogne-Billancourt"
@@ -46,13 +41,6 @@ WEEKS = 8
 # Instagram names the team found by opening each post (hashtag search gives none).
 AUTHORS = ("marie.b92", "paul_photo", "lea.voyage", "boulbi_street", "jules.clic", "sophie_seine", "karim.lens")
 TAGS = ("seine", "patrimoine", "nuit", "parc", "sport", "marché", "architecture")
-
-
-def _up(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/_sim/health", timeout=2).ok
-    except requests.RequestException:
-        return False
 
 
 def _original(rng: random.Random) -> SimpleUploadedFile:
@@ -71,30 +59,8 @@ class Command(BaseCommand):
         parser.add_argument("--weeks", type=int, default=WEEKS, help=f"weeks of collection to replay (default {WEEKS})")
 
     def handle(self, *args, **options) -> None:
-        url = settings.SIMULATOR_URL
-        if not url:
-            raise CommandError("SIMULATOR_URL is not set: the campaign's photos come from the network simulator.")
-        process = None
-        if not _up(url):
-            if not options["start_simulator"]:
-                raise CommandError(f"No simulator answers at {url} (pass --start-simulator to start one).")
-            port = str(urlparse(url).port or 8900)
-            process = subprocess.Popen(  # noqa: S603 — our own module, fixed arguments
-                [sys.executable, "-m", "networks.simulator", "--port", port], stdout=subprocess.DEVNULL
-            )
-            for _ in range(100):
-                if _up(url):
-                    break
-                time.sleep(0.1)
-            else:
-                process.terminate()
-                raise CommandError(f"The simulator did not start on {url}.")
-        try:
-            self._seed(Simulator(url), force=options["force"], weeks=options["weeks"])
-        finally:
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=10)
+        with demo_simulator(start=options["start_simulator"], needed_for="the campaign's photos") as sim:
+            self._seed(sim, force=options["force"], weeks=options["weeks"])
 
     def _seed(self, sim: Simulator, *, force: bool, weeks: int) -> None:
         with scopes_disabled():

@@ -8,21 +8,15 @@ departments and saved replies are created once, synced messages are upserted.
 """
 
 import datetime as dt
-import subprocess
-import sys
-import time
-from urllib.parse import urlparse
 
-import requests
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Organization, Role, Workspace
 from inbox.models import SavedReply, Thread, ThreadStatus
 from inbox.services import threads as services
+from networks.management.demo_simulator import demo_simulator
 from networks.models import SocialAccount, SyncKind, SyncRun
-from networks.sync.demo import Simulator
 from networks.sync.engine import account_sync
 
 CITY = "Ville de Boulogne-Billancourt"
@@ -42,13 +36,6 @@ SAVED_REPLIES = (
 )
 
 
-def _up(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/_sim/health", timeout=2).ok
-    except requests.RequestException:
-        return False
-
-
 class Command(BaseCommand):
     help = "Set up the city's inbox (departments, target, saved replies) and sync its conversations."
 
@@ -56,33 +43,11 @@ class Command(BaseCommand):
         parser.add_argument("--start-simulator", action="store_true", help="start the simulator if it is not up")
 
     def handle(self, *args, **options) -> None:
-        url = settings.SIMULATOR_URL
-        if not url:
-            raise CommandError("SIMULATOR_URL is not set: the demo's conversations come from the network simulator.")
-        process = None
-        if not _up(url):
-            if not options["start_simulator"]:
-                raise CommandError(f"No simulator answers at {url} (pass --start-simulator to start one).")
-            port = str(urlparse(url).port or 8900)
-            process = subprocess.Popen(  # noqa: S603 — our own module, fixed arguments
-                [sys.executable, "-m", "networks.simulator", "--port", port], stdout=subprocess.DEVNULL
-            )
-            for _ in range(100):
-                if _up(url):
-                    break
-                time.sleep(0.1)
-            else:
-                process.terminate()
-                raise CommandError(f"The simulator did not start on {url}.")
-        try:
+        with demo_simulator(start=options["start_simulator"], needed_for="the demo's conversations") as sim:
             # The simulator's clock on the real time, as seed_demo_networks leaves it: the sync
             # reads "the last days" on the networks' clock.
-            Simulator(url).set_now(dt.datetime.now(dt.UTC).replace(microsecond=0))
+            sim.set_now(dt.datetime.now(dt.UTC).replace(microsecond=0))
             self._seed()
-        finally:
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=10)
 
     def _seed(self) -> None:
         with scopes_disabled():

@@ -5,19 +5,13 @@ Runs after ``seed_demo_networks`` (the city's X and Instagram accounts must be c
 run again: watches are updated in place and hits are deduplicated.
 """
 
-import subprocess
-import sys
-import time
-from urllib.parse import urlparse
-
-import requests
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Organization, Role, Workspace
 from listening.models import Watch, WatchMatch, WelcomeItem
 from listening.services.watches import WatchInput, WatchInvalid, watch_collect, watch_save
+from networks.management.demo_simulator import demo_simulator
 
 CITY = "Ville de Boulogne-Billancourt"
 WELCOME_FR = (
@@ -44,13 +38,6 @@ WATCHES = [
 ]
 
 
-def _up(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/_sim/health", timeout=2).ok
-    except requests.RequestException:
-        return False
-
-
 class Command(BaseCommand):
     help = "Create the city's listening watches and collect their first posts from the simulator."
 
@@ -58,30 +45,8 @@ class Command(BaseCommand):
         parser.add_argument("--start-simulator", action="store_true", help="start the simulator if it is not up")
 
     def handle(self, *args, **options) -> None:
-        url = settings.SIMULATOR_URL
-        if not url:
-            raise CommandError("SIMULATOR_URL is not set: the demo's posts come from the network simulator.")
-        process = None
-        if not _up(url):
-            if not options["start_simulator"]:
-                raise CommandError(f"No simulator answers at {url} (pass --start-simulator to start one).")
-            port = str(urlparse(url).port or 8900)
-            process = subprocess.Popen(  # noqa: S603 — our own module, fixed arguments
-                [sys.executable, "-m", "networks.simulator", "--port", port], stdout=subprocess.DEVNULL
-            )
-            for _ in range(100):
-                if _up(url):
-                    break
-                time.sleep(0.1)
-            else:
-                process.terminate()
-                raise CommandError(f"The simulator did not start on {url}.")
-        try:
+        with demo_simulator(start=options["start_simulator"], needed_for="the demo's posts"):
             self._seed()
-        finally:
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=10)
 
     def _seed(self) -> None:
         with scopes_disabled():

@@ -8,17 +8,12 @@ accounts are reconnected in place and a replay already done is not redone (``--f
 """
 
 import datetime as dt
-import subprocess
-import sys
-import time
-from urllib.parse import urlparse
 
-import requests
-from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django_scopes import scopes_disabled
 
+from networks.management.demo_simulator import demo_simulator
 from networks.models import SyncRun
 from networks.sync.demo import DemoAccounts, Simulator, demo_connect
 
@@ -40,13 +35,6 @@ AGENCY = DemoAccounts(
 )
 
 
-def _up(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/_sim/health", timeout=2).ok
-    except requests.RequestException:
-        return False
-
-
 class Command(BaseCommand):
     help = "Connect the demo's accounts through the simulator's OAuth screens and replay their history."
 
@@ -56,30 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="replay again even if it was done")
 
     def handle(self, *args, **options) -> None:
-        url = settings.SIMULATOR_URL
-        if not url:
-            raise CommandError("SIMULATOR_URL is not set: the demo's accounts live on the network simulator.")
-        process = None
-        if not _up(url):
-            if not options["start_simulator"]:
-                raise CommandError(f"No simulator answers at {url} (pass --start-simulator to start one).")
-            port = str(urlparse(url).port or 8900)
-            process = subprocess.Popen(  # noqa: S603 — our own module, fixed arguments
-                [sys.executable, "-m", "networks.simulator", "--port", port], stdout=subprocess.DEVNULL
-            )
-            for _ in range(100):
-                if _up(url):
-                    break
-                time.sleep(0.1)
-            else:
-                process.terminate()
-                raise CommandError(f"The simulator did not start on {url}.")
-        try:
-            self._seed(Simulator(url), options)
-        finally:
-            if process is not None:
-                process.terminate()
-                process.wait(timeout=10)
+        with demo_simulator(start=options["start_simulator"], needed_for="the demo's accounts") as sim:
+            self._seed(sim, options)
 
     def _seed(self, sim: Simulator, options: dict) -> None:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
