@@ -2,11 +2,7 @@
 workspace A1, in A2 and in organisation B (the tenancy cast of conftest.py). Used by the tenancy
 attack suite and the deletion tests; a new kind of object gets its recipe here."""
 
-import datetime as dt
-
-from django.core.files.base import ContentFile
-from django.utils import timezone
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from accounts.models import Membership
 from accounts.tests.factories import make_invitation
@@ -42,85 +38,26 @@ def _inbox(tenancy, made):
 
 
 def _listening(tenancy, made):
-    from listening.models import WatchMatch, WelcomeItem
-    from listening.tests.factories import make_hit, make_watch
+    from listening.tests.factories import make_queue_objects
 
     for key, workspace in _workspaces(tenancy):
-        watch = make_watch(workspace, "#Boulogne", networks=["x"], welcome=True)
-        hit = make_hit(workspace, f"attack-ig-{key}", network="instagram")
-        with scope(organization=workspace.organization):
-            WatchMatch.objects.create(
-                organization=workspace.organization, watch=watch, hit=hit, published_at=hit.published_at
-            )
-            item = WelcomeItem.objects.create(
-                organization=workspace.organization, watch=watch, hit=hit, how=WelcomeItem.How.MANUAL
-            )
+        watch, hit, item = make_queue_objects(workspace, f"attack-{key}")
         made[key].update(watch_id=watch.pk, hit_id=hit.pk, item_id=item.pk)
 
 
 def _campaigns(tenancy, made):
-    from campaigns.models import DailyPick
-    from campaigns.tests.factories import granted, make_campaign
+    from campaigns.tests.factories import make_contest_objects
 
     for key, workspace in _workspaces(tenancy):
-        campaign = make_campaign(workspace, contest_closes_at=timezone.now() + dt.timedelta(days=3))
-        media = granted(campaign, author=f"author-{key}", in_contest=True, for_exhibition=True)
-        other = granted(campaign, author=f"other-{key}")
-        with scope(organization=workspace.organization):
-            pick = DailyPick.objects.create(
-                organization=workspace.organization,
-                campaign=campaign,
-                media=other,
-                day=dt.date(2026, 12, 1),
-                credit="x",
-            )
+        campaign, media, pick = make_contest_objects(workspace, key)
         made[key].update(campaign_id=campaign.pk, media_id=media.pk, pick_id=pick.pk)
 
 
 def _reports(tenancy, made):
-    from reports.models import DataExport, Report, ReportSchedule, ReportShare, ReportTemplate
+    from reports.tests.factories import make_report_objects
 
     for key, workspace in _workspaces(tenancy):
-        organization = workspace.organization
-        with scope(organization=organization):
-            report = Report.objects.create(
-                organization=organization,
-                workspace=workspace,
-                title="Attack",
-                period_start=dt.date(2026, 11, 1),
-                period_end=dt.date(2026, 11, 10),
-                status=Report.Status.DONE,
-                html="<article></article>",
-                pdf_pages=1,
-            )
-            report.pdf.save(f"attack{report.pk}.pdf", ContentFile(b"%PDF-1.7"), save=True)
-            template = ReportTemplate.objects.create(
-                organization=organization, workspace=workspace, name=f"Attack {key}", sections=["summary"]
-            )
-            schedule = ReportSchedule.objects.create(
-                organization=organization,
-                workspace=workspace,
-                template=template,
-                external_emails=["x@example.org"],
-                next_run_at=timezone.now() + dt.timedelta(days=1),
-            )
-            export = DataExport.objects.create(
-                organization=organization,
-                workspace=workspace,
-                status=DataExport.Status.DONE,
-                expires_at=timezone.now() + dt.timedelta(hours=1),
-            )
-            export.file.save(f"attack{export.pk}.zip", ContentFile(b"PK"), save=True)
-            share = ReportShare.objects.create(
-                organization=organization, report=report, expires_at=timezone.now() + dt.timedelta(days=1)
-            )
-        made[key].update(
-            report_id=report.pk,
-            template_id=template.pk,
-            schedule_id=schedule.pk,
-            export_id=export.pk,
-            share_id=share.pk,
-        )
+        made[key].update({name: pk for name, pk in make_report_objects(workspace).items() if name != "workspace_id"})
 
 
 def _workspaces(tenancy):

@@ -11,7 +11,7 @@ from django_scopes import scope
 from PIL import Image
 
 from accounts.models import Workspace
-from campaigns.models import Campaign, CampaignMedia
+from campaigns.models import Campaign, CampaignMedia, DailyPick
 
 _numbers = itertools.count(1)
 
@@ -81,3 +81,18 @@ def hit(external_id: str, media_url: str, *, published_at=None, content_type="ph
         likes=3,
         comments=1,
     )
+
+
+def make_contest_objects(workspace: Workspace, key: str) -> tuple[Campaign, CampaignMedia, DailyPick]:
+    """A campaign with an open contest, a granted entry (in the contest and the exhibition) and a
+    photo of the day: what every team page of a campaign addresses (tenancy tests)."""
+    campaign = make_campaign(
+        workspace, name=f"Secret campaign {key}", contest_closes_at=timezone.now() + dt.timedelta(days=3)
+    )
+    media = granted(campaign, author=f"author{key}", in_contest=True, for_exhibition=True)
+    other = granted(campaign, author=f"other{key}")
+    with scope(organization=workspace.organization):
+        pick = DailyPick.objects.create(
+            organization=workspace.organization, campaign=campaign, media=other, day=dt.date(2026, 12, 1), credit="x"
+        )
+    return campaign, media, pick

@@ -6,17 +6,15 @@ accounts/tests/test_tenancy_matrix.py.
 The public pages (voting, results, contest photos, upload link) live outside /o/<org>/: they are
 tested below to open only what their key opens, and nothing of another campaign."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from campaigns.models import Campaign, CampaignMedia, DailyPick, RightsEvent, Vote
 from campaigns.services.rights import upload_link_create
-from campaigns.tests.factories import granted, make_campaign
+from campaigns.tests.factories import make_contest_objects
 
 ORG, CAMPAIGN, MEDIA, PICK = "org", "campaign", "media", "pick"
 
@@ -100,19 +98,7 @@ def call(client, method: str, url: str, route: Route, ids: dict):
 def objects(tenancy):
     made = {}
     for key, workspace in (("a1", tenancy.a1), ("a2", tenancy.a2), ("b", tenancy.b1)):
-        campaign = make_campaign(
-            workspace, name=f"Secret campaign {key}", contest_closes_at=timezone.now() + dt.timedelta(days=3)
-        )
-        media = granted(campaign, author=f"author{key}", in_contest=True, for_exhibition=True)
-        other = granted(campaign, author=f"other{key}")
-        with scope(organization=workspace.organization):
-            pick = DailyPick.objects.create(
-                organization=workspace.organization,
-                campaign=campaign,
-                media=other,
-                day=dt.date(2026, 12, 1),
-                credit="x",
-            )
+        campaign, media, pick = make_contest_objects(workspace, key)
         made[key] = {"workspace": workspace.pk, CAMPAIGN: campaign.pk, MEDIA: media.pk, PICK: pick.pk}
     return made
 

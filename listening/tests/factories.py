@@ -5,7 +5,7 @@ import datetime as dt
 from django_scopes import scope
 
 from accounts.models import Workspace
-from listening.models import Hit, Watch
+from listening.models import Hit, Watch, WatchMatch, WelcomeItem
 from networks.models import SocialAccount
 from networks.simulator.world import BOULOGNE, LEMOINE
 from networks.tests.factories import make_account
@@ -62,3 +62,19 @@ def make_hit(workspace: Workspace, external_id: str, *, network: str = "x", **ex
         return Hit.objects.create(
             organization=workspace.organization, workspace=workspace, network=network, external_id=external_id, **values
         )
+
+
+def make_queue_objects(workspace: Workspace, key: str) -> tuple[Watch, Hit, WelcomeItem]:
+    """An X account, a watch routing to the welcome queue, an Instagram hit it matched and its
+    queue item: what every listening page addresses (tenancy tests)."""
+    make_account(workspace, network="x", external_id=f"x{key}", handle=f"city_{key}")
+    watch = make_watch(workspace, "#Boulogne", networks=["x"], welcome=True)
+    hit = make_hit(workspace, f"ig{key}", network="instagram")
+    with scope(organization=workspace.organization):
+        WatchMatch.objects.create(
+            organization=workspace.organization, watch=watch, hit=hit, published_at=hit.published_at
+        )
+        item = WelcomeItem.objects.create(
+            organization=workspace.organization, watch=watch, hit=hit, how=WelcomeItem.How.MANUAL
+        )
+    return watch, hit, item

@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.urls import reverse
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
-from listening.models import Hit, Watch, WatchMatch, WelcomeItem
-from listening.tests.factories import make_hit, make_watch
-from networks.tests.factories import make_account
+from listening.models import Hit, Watch, WelcomeItem
+from listening.tests.factories import make_queue_objects
 
 ORG, WORKSPACE, WATCH, HIT, ITEM = "org", "workspace", "watch", "hit", "item"
 KWARG = {WORKSPACE: "workspace_id", WATCH: "watch_id", HIT: "hit_id", ITEM: "item_id"}
@@ -59,16 +58,7 @@ def objects(tenancy) -> dict[str, dict[str, int]]:
     """A watch, a matched Instagram hit and a queue item in A1, A2 and B (each with an X account)."""
     made = {}
     for key, workspace in (("a1", tenancy.a1), ("a2", tenancy.a2), ("b", tenancy.b1)):
-        make_account(workspace, network="x", external_id=f"x{key}", handle=f"city_{key}")
-        watch = make_watch(workspace, "#Boulogne", networks=["x"], welcome=True)
-        hit = make_hit(workspace, f"ig{key}", network="instagram")
-        with scope(organization=workspace.organization):
-            WatchMatch.objects.create(
-                organization=workspace.organization, watch=watch, hit=hit, published_at=hit.published_at
-            )
-            item = WelcomeItem.objects.create(
-                organization=workspace.organization, watch=watch, hit=hit, how=WelcomeItem.How.MANUAL
-            )
+        watch, hit, item = make_queue_objects(workspace, key)
         made[key] = {WORKSPACE: workspace.pk, WATCH: watch.pk, HIT: hit.pk, ITEM: item.pk}
     return made
 

@@ -5,17 +5,15 @@ on A2's reports, exports and templates exactly as on missing ones. ``ROUTES`` jo
 accounts/tests/test_tenancy_matrix.py. Share links themselves (no account) are tested in
 test_shares.py."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from accounts.roles import Capability
 from reports.models import Branding, DataExport, Report, ReportSchedule, ReportShare, ReportTemplate
+from reports.tests.factories import make_report_objects
 
 READ, OPERATE, MANAGE, ADMINISTER = (
     Capability.READ,
@@ -128,57 +126,13 @@ ROUTES = [
 ]
 
 
-def _objects_in(workspace, user) -> dict[str, int]:
-    organization = workspace.organization
-    with scope(organization=organization):
-        report = Report.objects.create(
-            organization=organization,
-            workspace=workspace,
-            title=f"Report {workspace.name}",
-            period_start=dt.date(2026, 11, 1),
-            period_end=dt.date(2026, 11, 10),
-            status=Report.Status.DONE,
-            html="<article class='report-doc'></article>",
-            pdf_pages=1,
-        )
-        report.pdf.save(f"m{report.pk}.pdf", ContentFile(b"%PDF-1.7"), save=True)
-        template = ReportTemplate.objects.create(
-            organization=organization, workspace=workspace, name=f"T {workspace.name}", sections=["summary"]
-        )
-        schedule = ReportSchedule.objects.create(
-            organization=organization,
-            workspace=workspace,
-            template=template,
-            external_emails=["x@example.org"],
-            next_run_at=timezone.now() + dt.timedelta(days=1),
-        )
-        export = DataExport.objects.create(
-            organization=organization,
-            workspace=workspace,
-            status=DataExport.Status.DONE,
-            expires_at=timezone.now() + dt.timedelta(hours=1),
-        )
-        export.file.save(f"m{export.pk}.zip", ContentFile(b"PK"), save=True)
-        share = ReportShare.objects.create(
-            organization=organization, report=report, expires_at=timezone.now() + dt.timedelta(days=1)
-        )
-    return {
-        "workspace_id": workspace.pk,
-        "report_id": report.pk,
-        "template_id": template.pk,
-        "schedule_id": schedule.pk,
-        "export_id": export.pk,
-        "share_id": share.pk,
-    }
-
-
 @pytest.fixture
 def ids(tenancy, settings, tmp_path) -> dict[str, dict[str, int]]:
     settings.MEDIA_ROOT = tmp_path
     return {
-        "a1": _objects_in(tenancy.a1, tenancy.alice),
-        "a2": _objects_in(tenancy.a2, tenancy.alice),
-        "b": _objects_in(tenancy.b1, tenancy.charlie),
+        "a1": make_report_objects(tenancy.a1),
+        "a2": make_report_objects(tenancy.a2),
+        "b": make_report_objects(tenancy.b1),
     }
 
 
