@@ -43,19 +43,20 @@ def log(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def _recreate(url: str, *, drop_only: bool = False) -> None:
+def _recreate(url: str, *, drop_only: bool = False, database: str = BENCH_DB) -> None:
+    """Drop (and create again) the benchmark's own database on the server of ``url``."""
     import psycopg
 
     admin = psycopg.conninfo.make_conninfo(url, dbname="postgres")
     with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         if not drop_only:
-            conn.execute(f"CREATE DATABASE {BENCH_DB}")
+            conn.execute(f"CREATE DATABASE {database}")
 
 
-def _bench_url(url: str) -> str:
+def _bench_url(url: str, database: str = BENCH_DB) -> str:
     base = url.rsplit("/", 1)[0] if "/" in url.split("://", 1)[1] else url
-    return f"{base}/{BENCH_DB}"
+    return f"{base}/{database}"
 
 
 def main() -> int:

@@ -47,17 +47,11 @@ def _free_port() -> int:
 
 
 def _url(url: str) -> str:
-    base = url.rsplit("/", 1)[0] if "/" in url.split("://", 1)[1] else url
-    return f"{base}/{BENCH_DB}"
+    return dashboard._bench_url(url, BENCH_DB)
 
 
 def _recreate(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        if not drop_only:
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    dashboard._recreate(url, drop_only=drop_only, database=BENCH_DB)
 
 
 def prepare(*, quick: bool, users: int) -> dict:
