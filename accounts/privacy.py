@@ -8,9 +8,8 @@ module sits in ``accounts`` so every app can register without ``accounts`` impor
 (dependencies point one way); ``autodiscover()`` imports the ``privacy`` modules at start-up.
 """
 
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.module_loading import autodiscover_modules
 
@@ -39,7 +38,6 @@ class PersonDataSource:
     erase: Callable[..., int]
     # expire(organization, cutoff) -> rows older than ``cutoff`` deleted (None: no retention)
     expire: Callable[..., int] | None = None
-    columns: tuple[str, ...] = field(default=())
 
 
 _sources: dict[str, PersonDataSource] = {}
@@ -55,7 +53,3 @@ def person_data_sources() -> list[PersonDataSource]:
 
 def autodiscover() -> None:
     autodiscover_modules("privacy")
-
-
-def cutoff_for(days: int, now: dt.datetime) -> dt.datetime:
-    return now - dt.timedelta(days=days)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from accounts.models import AuditEvent, Organization, User
-from accounts.privacy import Person, PersonDataSource, cutoff_for, person_data_sources
+from accounts.privacy import Person, PersonDataSource, person_data_sources
 from accounts.services.audit import audit_record
 from overgraph.exports import csv_chunks
 
@@ -109,7 +109,7 @@ def retention_apply(*, organization: Organization, now: dt.datetime | None = Non
     days = organization.people_data_retention_days
     if not days:
         return {}
-    cutoff = cutoff_for(days, now or timezone.now())
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     with scope(organization=organization):
         deleted = {s.key: s.expire(organization, cutoff) for s in person_data_sources() if s.expire is not None}
     if any(deleted.values()):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import AuditEvent
-from accounts.privacy import Person, person_data_sources
+from accounts.privacy import Person, PersonDataSource, person_data_sources
 from accounts.services.privacy import person_erase, person_find, retention_apply
 from campaigns.models import CampaignMedia
 from campaigns.tests.factories import make_campaign, make_media
@@ -174,7 +174,7 @@ def test_it_erases_in_one_transaction(tenancy, people, monkeypatch):
         "accounts.privacy._sources",
         {
             **{s.key: s for s in person_data_sources()},
-            "listening.hits": type(person_data_sources()[0])(
+            "listening.hits": PersonDataSource(
                 key="listening.hits", label="x", find=listening_privacy.find, erase=broken
             ),
         },
