@@ -6,26 +6,15 @@ width."""
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from campaigns.models import DailyPick, Vote
 from campaigns.tests.factories import granted, make_campaign
+from tests.browser.pages import CSP_PROBE, serious_accessibility_problems, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CSP_PROBE = (
-    "window.__cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation',"
-    " (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
-
-
-def serious_accessibility_problems(page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -63,7 +52,7 @@ def test_it_picks_the_photo_of_the_day_then_a_resident_votes(tenancy, campaign, 
     resident.add_init_script(CSP_PROBE)
     resident.goto(reverse("contest_vote_page", kwargs={"key": campaign.public_key}))
     # The photo is served by our own route (the network's URL expired long ago).
-    resident.wait_for_function("document.querySelector('.vote-card img').naturalWidth > 0")
+    wait_until(resident, "document.querySelector('.vote-card img').naturalWidth > 0")
     resident.locator(".vote-button").first.click()
     resident.get_by_text("Thank you, your vote counts!").wait_for()
     assert resident.locator(".vote-card .voted").count() == 1

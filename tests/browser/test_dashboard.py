@@ -7,22 +7,17 @@ Content-Security-Policy, and nothing scrolls sideways.
 import datetime as dt
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django_scopes import scope
 
 from analytics.models import Post
 from analytics.tests.test_views import make_daily, make_post
 from networks.tests.factories import make_account
+from tests.browser.pages import has_horizontal_scroll, open_page, serious_accessibility_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PERIOD = "?period=custom&start=2026-10-09&end=2026-11-07"
-CSP_PROBE = (
-    "window.__cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation',"
-    " (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
 
 
 @pytest.fixture
@@ -72,25 +67,6 @@ def history(tenancy):
                 content_type=("photo", "link", "carousel")[n % 3],
             )
     return x, fb
-
-
-def has_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
-
-
-def open_page(new_page, viewport, user, url):
-    page = new_page(viewport, user=user)
-    page.add_init_script(CSP_PROBE)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    return page, errors
-
-
-def serious_accessibility_problems(page) -> list[str]:
-    """axe-core's serious and critical findings (colour contrast, names, landmarks…)."""
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def wait_for_charts(page) -> None:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from analytics.forecasting.tasks import forecasts_refresh_account
 from analytics.tests.factories import make_account
 from analytics.tests.test_forecasting import make_history
-from tests.browser.test_dashboard import has_horizontal_scroll, open_page, serious_accessibility_problems
+from tests.browser.pages import has_horizontal_scroll, open_page, serious_accessibility_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

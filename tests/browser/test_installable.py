@@ -8,6 +8,7 @@ import pytest
 
 from conftest import PASSWORD
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
+from tests.browser.pages import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,4 +76,4 @@ def test_it_caches_only_the_shell_and_falls_back_offline(tenancy, new_page, log_
     page.locator("details.nav-menu > summary").click()
     page.locator("form[data-logout] button").click()
     page.wait_for_load_state()
-    page.wait_for_function("caches.keys().then((keys) => keys.length === 0)")
+    wait_until(page, "caches.keys().then((keys) => keys.length === 0)")

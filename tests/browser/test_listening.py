@@ -10,14 +10,9 @@ from django_scopes import scopes_disabled
 
 from listening.models import WelcomeItem
 from listening.tests.factories import ig_account, x_account
+from tests.browser.pages import CSP_PROBE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CSP_PROBE = (
-    "window.__cspViolations = [];"
-    "document.addEventListener('securitypolicyviolation',"
-    " (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
-)
 
 
 def no_sideways_scroll(page) -> bool:

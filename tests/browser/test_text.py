@@ -18,7 +18,7 @@ from analytics.tests.test_voice import MESSAGES
 from analytics.text import sources as text_sources
 from analytics.text.sources import TextRow, TextSource
 from analytics.views.base import local_today
-from tests.browser.test_dashboard import has_horizontal_scroll, open_page, serious_accessibility_problems
+from tests.browser.pages import has_horizontal_scroll, open_page, serious_accessibility_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
