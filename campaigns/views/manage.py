@@ -258,7 +258,10 @@ def campaign_media_file(request: HttpRequest, campaign_id: int, media_id: int) -
 def campaign_picks(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     today = _today(request)
-    day = parse_date(request.GET.get("day") or request.POST.get("day") or "") or today
+    try:
+        day = parse_date(request.GET.get("day") or request.POST.get("day") or "") or today
+    except ValueError:  # well formed but impossible ("2026-02-30"): the page shows today
+        day = today
     error = None
     if request.method == "POST":
         _require_operate(request)
