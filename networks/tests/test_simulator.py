@@ -112,6 +112,29 @@ def test_it_grows_post_metrics_with_age_mostly_in_the_first_day():
     assert views[1] > 0.6 * views[2]
 
 
+def test_it_counts_exactly_the_comments_it_lists():
+    # The counts are computed without listing (meta.comments_by): they must agree with the
+    # listings at any moment, the instants the comments arrive included.
+    days = [date(2026, 11, 2) + timedelta(days=d) for d in range(0, 28, 3)]
+    posts = [p for d in days for p in meta.fb_day(1, NORTHWIND, d) if p.final["comments"]]
+    media = [m for d in days for m in meta.ig_day(1, NORTHWIND, d) if m.final["comments"]]
+    assert posts and media
+    for post in posts:
+        comments = meta.fb_comments(post)
+        moments = [post.created + timedelta(hours=h) for h in (0, 2, 30, 24 * 200)]
+        moments += [c.created + timedelta(microseconds=d) for c in comments[:30:3] for d in (-1, 0)]
+        for now in moments:
+            listed = sum(1 for c in comments if c.created <= now)
+            assert meta.fb_post_metrics(post, now)["comments"] == listed
+    for item in media:
+        top = [c for c in meta.ig_comments(item) if not c.parent_id]
+        moments = [item.created + timedelta(hours=h) for h in (0, 2, 30, 24 * 200)]
+        moments += [c.created + timedelta(microseconds=d) for c in top[:30:3] for d in (-1, 0)]
+        for now in moments:
+            listed = sum(1 for c in top if c.created <= now)
+            assert meta.ig_media_metrics(item, now)["comments"] == listed
+
+
 # --- the clock ----------------------------------------------------------------------------------
 
 

@@ -45,6 +45,7 @@ def engagement_fraction(age: timedelta) -> float:
     return 0.82 * (1 - math.exp(-hours / 5.0)) + 0.18 * (1 - math.exp(-hours / 96.0))
 
 
+@lru_cache(maxsize=65536)  # 40 steps each; a post's n-th of m comments is asked for again and again
 def age_for_fraction(fraction: float) -> timedelta:
     """Inverse of ``engagement_fraction`` (bisection): when the n-th comment of a post arrives."""
     low, high = 0.0, 24.0 * 90
