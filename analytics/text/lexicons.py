@@ -282,6 +282,177 @@ FR_OWN: dict[str, float] = {
     "xd": 1.2,
 }
 
+# More of the same, written from what French posts about public life say (a city's works, a
+# utility's outage, a policy, the climate): outrage and praise, mockery and relief.
+FR_MORE: dict[str, float] = {
+    # outrage, contempt, despair
+    "aberrant": -2.4,
+    "aberration": -2.4,
+    "absurdité": -2.2,
+    "alarmant": -2.2,
+    "calamité": -2.8,
+    "calvaire": -2.6,
+    "carnage": -3.0,
+    "cauchemar": -2.6,
+    "consternant": -2.6,
+    "déni": -1.6,
+    "dégoût": -2.6,
+    "dégoûté": -2.6,
+    "dégouté": -2.6,
+    "dégoûtée": -2.6,
+    "dégoutée": -2.6,
+    "écœurant": -2.8,
+    "écoeurant": -2.8,
+    "révoltant": -2.8,
+    "révolté": -2.2,
+    "scandalisé": -2.6,
+    "indigné": -2.2,
+    "navrant": -2.4,
+    "pathétique": -2.4,
+    "minable": -2.6,
+    "médiocre": -2.2,
+    "gâchis": -2.4,
+    "mascarade": -2.6,
+    "foutaise": -2.4,
+    "foutaises": -2.4,
+    "hypocrite": -2.4,
+    "hypocrisie": -2.4,
+    "démagogie": -2.0,
+    "démago": -2.0,
+    "escroquerie": -3.0,
+    "escrocs": -3.0,
+    "racket": -2.6,
+    "matraquage": -2.2,
+    "punitive": -1.8,
+    "punitif": -1.8,
+    "inutile": -1.8,
+    "inutiles": -1.8,
+    "irresponsable": -2.4,
+    "irresponsables": -2.4,
+    "inconscient": -1.8,
+    "incapable": -2.2,
+    "incapables": -2.2,
+    "lâcheté": -2.4,
+    "trahison": -2.8,
+    "trahi": -2.4,
+    "désastre": -3.0,
+    "désastreux": -3.0,
+    "fiasco": -2.8,
+    "tragique": -2.8,
+    "tragédie": -2.8,
+    "drame": -2.4,
+    "dramatique": -2.4,
+    "mortel": -2.4,
+    "mortelle": -2.4,
+    "meurtrier": -2.8,
+    "tuer": -2.8,
+    "tue": -2.4,
+    "tuent": -2.6,
+    "tué": -2.8,
+    "polluer": -2.0,
+    "polluent": -2.0,
+    "pollueur": -2.0,
+    "pollueurs": -2.0,
+    "contamination": -2.2,
+    "nocif": -2.4,
+    "nocive": -2.4,
+    "néfaste": -2.4,
+    "ravagé": -2.4,
+    "dévasté": -2.6,
+    "dévastateur": -2.6,
+    "dévastatrice": -2.6,
+    "saccagé": -2.6,
+    "ruine": -2.2,
+    "ruiné": -2.4,
+    "faillite": -2.4,
+    "chômage": -2.0,
+    "précarité": -2.0,
+    "pauvreté": -2.0,
+    "misère": -2.4,
+    "famine": -2.8,
+    "sinistrés": -2.2,
+    "effondrement": -2.4,
+    "extermination": -3.0,
+    "braconnage": -2.4,
+    "fléau": -2.6,
+    "fléaux": -2.6,
+    "plaie": -2.0,
+    "enfer": -2.6,
+    "rageant": -2.4,
+    "énerve": -2.2,
+    "énervant": -2.2,
+    "agaçant": -2.0,
+    "saoulant": -2.0,
+    "gonflant": -1.8,
+    "déprimant": -2.2,
+    "regrettable": -2.0,
+    "mouais": -1.0,
+    "pff": -1.4,
+    "pfff": -1.6,
+    "grr": -1.6,
+    "beurk": -2.2,
+    "berk": -2.2,
+    "zut": -1.2,
+    # praise, relief, enthusiasm
+    "admirable": 2.6,
+    "remarquable": 2.4,
+    "exemplaire": 2.2,
+    "exceptionnel": 2.6,
+    "exceptionnelle": 2.6,
+    "extraordinaire": 2.8,
+    "grandiose": 2.6,
+    "fabuleux": 2.8,
+    "magique": 2.4,
+    "nickel": 2.0,
+    "parfaitement": 1.6,
+    "passionnant": 2.4,
+    "passionnante": 2.4,
+    "captivant": 2.2,
+    "inspirant": 2.2,
+    "inspirante": 2.2,
+    "réjouissant": 2.2,
+    "réjouissante": 2.2,
+    "réjouit": 2.0,
+    "réjouis": 2.0,
+    "joie": 2.6,
+    "espérance": 1.8,
+    "bénéfique": 2.0,
+    "salutaire": 1.8,
+    "vertueux": 1.6,
+    "pionnier": 1.4,
+    "pionnière": 1.4,
+    "ingénieux": 2.2,
+    "astucieux": 2.0,
+    "brillant": 2.4,
+    "brillante": 2.4,
+    "performant": 1.6,
+    "performante": 1.6,
+    "fiable": 1.4,
+    "fiables": 1.4,
+    "essor": 1.4,
+    "relance": 1.0,
+    "embauche": 1.2,
+    "entraide": 2.0,
+    "préserve": 1.2,
+    "préservation": 1.2,
+    "restaurer": 1.0,
+    "restauration": 0.8,
+    "sauvegarde": 1.2,
+    "recyclage": 0.8,
+    "recyclé": 0.8,
+    "recyclable": 0.8,
+    "sobriété": 0.8,
+    "chanmé": 2.4,
+    "dingue": 1.2,
+    "jpp": 0.8,
+    "xptdr": 1.0,
+    "ahah": 1.0,
+    "ahahah": 1.2,
+    "hihi": 1.2,
+    "héhé": 1.0,
+    "bravissimo": 3.0,
+}
+
 EN_OWN: dict[str, float] = {
     "thx": 1.8,
     "ty": 1.6,
@@ -578,7 +749,113 @@ def english() -> dict[str, float]:
 FR_NOT_OPINIONS = frozenset(
     {"france", "prix", "part", "direct", "fois", "énergétique", "énergie", "énergies", "energies"}
     | {"unique", "géant", "capable", "naturel", "naturelle", "juste"}
+    # Mistranslations and senses that are no opinion in French: "forme" (shape, not "in form"),
+    # "unis" (États-Unis), "prise", "privé" (the private sector), "sauvage" (wildlife),
+    # "poursuivre" (to go on). Found by reading the translated entries among the 5,000 most
+    # frequent French words of wordfreq's list (general French, not our test data).
+    | {"ah", "ha", "pp", "fit", "no", "denis", "dieu", "dieux", "franc", "francs", "certains", "certaine"}
+    | {"certaines", "seule", "seuls", "seules", "bas", "basse", "forme", "formes", "formé", "fort"}
+    | {"forte", "forts", "fortes", "force", "forces", "ordre", "ordres", "unis", "uni", "unies", "simple"}
+    | {"simples", "jouer", "joue", "joué", "jouent", "joueur", "joueurs", "doute", "feu", "armée"}
+    | {"armées", "mode", "modes", "attention", "esprit", "esprits", "intérêt", "intérêts", "source"}
+    | {"sources", "ressources", "coupe", "particulier", "particuliers", "particulière", "impression"}
+    | {"prise", "prises", "charge", "charges", "chargé", "chargée", "style", "frais", "outre", "pose"}
+    | {"posé", "ferme", "concerne", "tendance", "tendances", "retraite", "supérieur", "supérieure"}
+    | {"supérieurs", "capacité", "capacités", "largement", "tirer", "mur", "murs", "âme", "empire"}
+    | {"empires", "vision", "augmentation", "augmenter", "augmente", "augmenté", "roman", "romans"}
+    | {"soin", "soins", "vivant", "vivants", "prêt", "prêts", "prête", "biens", "sommet", "assure"}
+    | {"assurer", "assuré", "assurance", "assurances", "pratiques", "estime", "estimé", "net"}
+    | {"classes", "réellement", "sûrement", "certainement", "clairement", "exactement", "fortement"}
+    | {"définitivement", "respectivement", "facilement", "traiter", "jugement", "cache", "caché"}
+    | {"cacher", "puissant", "puissante", "responsable", "responsables", "convaincre", "bloc"}
+    | {"léger", "légère", "prépare", "préparé", "pêche", "soumis", "vigueur", "déterminer", "bases"}
+    | {"expert", "experts", "intelligence", "poursuivre", "poursuit", "poursuite", "tâche", "mine"}
+    | {"mines", "prime", "remplir", "remplie", "rempli", "directe", "résolution", "adopté", "adopter"}
+    | {"applique", "sauvage", "sauvages", "naturelles", "naturels", "privé", "privée", "privés"}
+    | {"privées", "partisans", "supporters", "tapis", "succession", "crédits", "dépasser", "prie"}
+    | {"admettre", "dédié", "attentes", "assistant", "louer", "prévenu", "arrêtés", "acquérir"}
+    | {"accordé", "accorder", "accorde", "tendre", "chers", "sérieux", "championnat", "chaleur"}
+    | {"sucre", "beurre", "plante", "plantes", "souris", "queue", "manifestation", "manifestations"}
+    | {"obtenir", "obtenu", "excuses", "spécial", "spéciale", "spéciales", "spéciaux", "special"}
+    | {"moyens", "véritable", "véritables", "consacré", "consacrée", "consacrés", "consacre", "dédiée"}
+    | {"majesté", "roule", "arsenal", "concerné", "concernée", "concernés", "concernées", "console"}
+    | {"consoles", "maîtresse", "joues", "posée", "posées", "posés", "poses", "supérieures", "étendre"}
+    | {"classé", "confié", "confier", "confie", "défini", "définie", "définis", "définies", "foire"}
+    | {"signification", "nette", "prier", "émis", "émet", "émettre", "concentre", "concentré"}
+    | {"appliqué", "appliquée", "appliquées", "assurant", "assurés", "exploration", "successeur"}
+    | {"remplaçant", "remplis", "reporter", "discuté", "discute", "bye", "noix", "singe", "singes"}
+    | {"gène", "gènes", "use", "salé", "soul", "protestants", "geek", "foncé", "fonce", "directive"}
+    | {"directives", "directs", "directes", "sommets", "diamant", "diamants", "tache", "taches"}
+    | {"partisan", "pratiqué", "comédien", "comédienne", "comédiens", "humoriste", "assistante"}
+    | {"assistants", "battant", "combattant", "combattants", "passif", "clément", "berne", "borne"}
+    | {"bornes", "drague", "sucré", "fume", "fumé", "gratte", "pete", "pète", "pété", "interroge"}
+    | {"interrogé", "intrigue", "tombes", "hésitez", "svp", "stp", "loué", "loue", "justifie"}
+    | {"souligner", "valoir", "modéré", "agrément", "confère", "racheté", "respectifs", "détermine"}
+    | {"déterminé", "déterminée", "significative", "significatif", "avancé", "avancés", "avances"}
+    | {"avancement", "classés", "susceptible", "susceptibles", "géants", "canons"}
 )
+
+# Translated entries whose French sense has another strength or sign ("profiter" is to enjoy,
+# not to exploit; "mince" is a mild "darn"; "je déteste" is strong).
+FR_FIXES: dict[str, float] = {
+    "profiter": 1.2,
+    "profite": 1.0,
+    "profitez": 1.2,
+    "vainqueur": 1.8,
+    "vainqueurs": 1.8,
+    "déteste": -2.6,
+    "détestent": -2.6,
+    "apprécie": 2.0,
+    "apprécié": 1.8,
+    "appréciée": 1.8,
+    "satisfait": 1.8,
+    "satisfaite": 1.8,
+    "satisfaction": 1.8,
+    "malheureux": -2.0,
+    "impressionnant": 2.2,
+    "rage": -2.0,
+    "mince": -0.6,
+    "compliqué": -1.2,
+    "grève": -1.2,
+    "négatif": -1.6,
+    "chantier": -0.8,
+    "soleil": 1.0,
+    "soirée": 0.8,
+    "soirées": 0.8,
+    "festival": 0.8,
+    "célèbre": 0.8,
+    "libre": 0.8,
+    "libres": 0.8,
+    "justice": 0.5,
+    "grâce": 0.6,
+    "grace": 0.6,
+    "ok": 0.4,
+    "évolution": 0.6,
+    "évoluer": 0.6,
+    "respecter": 1.0,
+    "profit": 0.5,
+    "obligé": -0.6,
+    "oblige": -0.6,
+    "profité": 1.0,
+    "urgent": -0.6,
+    "protégé": 0.8,
+    "protégée": 0.8,
+    "protégés": 0.8,
+    "protégées": 0.8,
+    "tranquillement": 0.6,
+    "fraîche": 0.5,
+    "séduit": 1.6,
+    "séduits": 1.6,
+    "séduite": 1.6,
+    "conquis": 1.6,
+    "aimant": 0.8,
+    "étonne": 0.5,
+    "étonné": 0.5,
+    "étonner": 0.5,
+    "étonnant": 0.5,
+    "étonnante": 0.5,
+    "rigoureux": 0.8,
+}
 
 
 @lru_cache(maxsize=1)
@@ -589,9 +866,13 @@ def french() -> dict[str, float]:
         # The translated lexicon's weak entries (|v| < 0.6) are mostly noise on neutral texts.
         if word and abs(float(value)) >= 0.6:
             lexicon[word] = float(value)
-    for word in FR_NOT_OPINIONS | {w for w in BOOSTERS if w != "super"}:
+    for word in {w for w in BOOSTERS if w != "super"}:
         lexicon.pop(word, None)
+    lexicon.update(FR_FIXES)
+    # Zero, not absent: "france" must not fall back to "franc" in ``sentiment._lookup``.
+    lexicon.update(dict.fromkeys(FR_NOT_OPINIONS, 0.0))
     lexicon.update(FR_NEWS)
+    lexicon.update(FR_MORE)
     lexicon.update(FR_OWN)
     # Single letters ("s", "v" from "s'", "v." …) are no words.
     return {k: v for k, v in _with_unaccented(lexicon).items() if len(k) > 1}

@@ -8,7 +8,10 @@ write on social networks:
 - elongations ("trooop", "sooo", "nuuul") and repeated "!!!";
 - French phonetic spellings ("jsuis", "tkt", "bcp", "c nul") normalised before lookup;
 - emoji and emoticons with their own valences;
-- "mais" / "but" shifting the weight to what follows.
+- "mais" / "but" shifting the weight to what follows;
+- shifters that act against what follows ("lutter contre la pollution" is good news, "freiner
+  l'essor" bad news);
+- a question in a French post pulls towards the negative (a reproach as often as a request).
 
 The summed valence is squashed to -1..1 (VADER's ``x / sqrt(x² + 15)``) and mapped to a class
 with a neutral band per language (thresholds in ``THRESHOLDS``, tuned on a validation split;
@@ -27,7 +30,7 @@ from analytics.text import lexicons
 
 # Neutral band per language: compound >= positive → positive, <= negative → negative.
 THRESHOLDS: dict[str | None, tuple[float, float]] = {
-    "fr": (-0.04, 0.26),
+    "fr": (-0.02, 0.22),
     "en": (-0.1, 0.44),
     None: (-0.05, 0.3),
 }
@@ -71,10 +74,30 @@ NEGATORS = NEGATORS_FR | NEGATORS_EN
 NE = frozenset({"ne", "n"})
 CONTRAST = frozenset({"mais", "but", "however", "cependant", "pourtant", "although", "though", "sauf"})
 NEGATION_SCALAR = -0.74
+# Words that act against what follows: fighting or cutting something bad is good news ("lutter
+# contre la pollution", "réduire les déchets", "fight crime"), ending or losing something good is
+# bad news ("freiner l'essor", "manque de moyens", "loss of jobs"). The next opinion word in the
+# three that follow is flipped, and the shifter's own valence ("lutte" -0.7) then counts no more.
+SHIFTERS_FR = frozenset(
+    {"lutter", "lutte", "luttent", "luttons", "combattre", "combat", "combattent", "contre", "anti"}
+    | {"réduire", "réduit", "réduisent", "réduction", "diminuer", "diminue", "diminution", "limiter"}
+    | {"limite", "éviter", "évite", "prévenir", "prévention", "stopper", "stoppe", "freiner", "freine"}
+    | {"enrayer", "endiguer", "bloquer", "bloque", "interdire", "interdit", "interdiction", "supprimer"}
+    | {"supprime", "suppression", "baisse", "recul", "fin", "moins", "manque", "absence", "perte"}
+)
+SHIFTERS_EN = frozenset(
+    {"fight", "fighting", "fights", "combat", "against", "anti", "reduce", "reduces", "reducing"}
+    | {"reduction", "cut", "cuts", "prevent", "prevents", "prevention", "stop", "stops", "curb"}
+    | {"tackle", "tackling", "lack", "loss", "end", "ending", "fewer", "less", "lower"}
+)
+SHIFTER_SCALAR = -0.8
 # An exclamation without any opinion word ("Season opener tomorrow!") reads as excitement in
 # English posts; in French ones it is as often indignation, so it adds nothing there (both values
 # measured on the train splits, like the neutral bands).
 EXCITEMENT: dict[str | None, float] = {"en": 0.8, "fr": 0.0, None: 0.0}
+# A question in a French post is as often a reproach as a request ("Et la pollution, on en parle
+# ?", "C'est ça l'écologie ?"): it pulls the score down; in English posts it only softens it.
+QUESTION: dict[str | None, float] = {"en": 0.0, "fr": -1.0, None: 0.0}
 
 # French and English phonetic or shortened spellings → the word a lexicon knows.
 SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -403,7 +426,8 @@ def score(text: str, language: str | None) -> float:
     for i, w in enumerate(words):
         if w in CONTRAST:
             contrast_at = i
-    total = 0.0
+    shifters = _shifters(language)
+    valences = [0.0] * n
     for i, w in enumerate(words):
         if w in NEGATORS:
             continue
@@ -413,9 +437,15 @@ def score(text: str, language: str | None) -> float:
             valence = lexicon.get(f"{w} {words[i + 1]}")
         if valence is None:
             valence = _lookup(w, language, parsed.elongated[i])
-        if valence == 0.0:
+        valences[i] = valence
+    shifted = _shift(words, valences, shifters)
+    total = 0.0
+    for i, lexical in enumerate(valences):
+        if lexical == 0.0:
             continue
-        valence *= parsed.emphases[i]
+        valence = lexical * parsed.emphases[i]
+        if i in shifted:
+            valence *= SHIFTER_SCALAR
         if i:
             valence *= _boost(words, i)
         if _negated(words, i):
@@ -427,6 +457,31 @@ def score(text: str, language: str | None) -> float:
     return total / math.sqrt(total * total + 15.0)
 
 
+def _shifters(language: str | None) -> frozenset[str]:
+    if language == "fr":
+        return SHIFTERS_FR
+    if language == "en":
+        return SHIFTERS_EN
+    return SHIFTERS_FR | SHIFTERS_EN
+
+
+def _shift(words: list[str], valences: list[float], shifters: frozenset[str]) -> set[int]:
+    """Indexes of the opinion words a shifter acts on; the shifters that found one lose their own valence."""
+    shifted: set[int] = set()
+    if shifters.isdisjoint(words):
+        return shifted
+    n = len(words)
+    for j, w in enumerate(words):
+        if w not in shifters:
+            continue
+        for k in range(j + 1, min(j + 4, n)):
+            if words[k] not in shifters and valences[k]:
+                shifted.add(k)
+                valences[j] = 0.0
+                break
+    return shifted
+
+
 def _punctuated(total: float, parsed: _Parsed, language: str | None) -> float:
     """ "!!!" strengthens what was said (VADER's 0.292 a mark, up to four); a question softens it."""
     if not total and parsed.bangs:
@@ -435,6 +490,8 @@ def _punctuated(total: float, parsed: _Parsed, language: str | None) -> float:
         total += math.copysign(min(parsed.bangs, 4) * 0.292, total)
     if total and parsed.questions and not parsed.bangs:
         total *= 0.85
+    if parsed.questions:
+        total += QUESTION.get(language, 0.0)
     return total
 
 

@@ -1,0 +1,69 @@
+"""analytics.text.sentiment: the rules added for French public-interest posts (shifters, questions,
+the translated lexicon's false friends). Every example is ours, written for these tests."""
+
+import pytest
+
+from analytics.text import lexicons
+from analytics.text import sentiment as rules
+
+
+@pytest.mark.parametrize(
+    ("shifted", "plain", "language"),
+    [
+        ("La ville lutte contre la pollution", "la pollution de la rivière", "fr"),
+        ("La mairie lance la réduction des déchets", "des déchets partout", "fr"),
+        ("New plan to fight crime downtown", "crime downtown", "en"),
+    ],
+)
+def test_fighting_something_bad_is_good_news(shifted, plain, language):
+    assert rules.score(plain, language) < 0
+    assert rules.label(rules.score(shifted, language), language) == "positive"
+
+
+def test_holding_back_something_good_is_bad_news():
+    assert rules.score("l'essor du vélo en ville", "fr") > 0
+    assert rules.label(rules.score("Ce projet freine l'essor du vélo en ville", "fr"), "fr") == "negative"
+
+
+def test_a_shifter_with_nothing_to_act_on_keeps_its_own_valence():
+    # "lutte" alone is a struggle (negative in the translated lexicon); it acts only on an opinion word.
+    assert rules.score("Une lutte de tous les jours", "fr") < 0
+
+
+def test_a_french_question_reads_as_a_reproach():
+    assert rules.label(rules.score("Et les travaux de la rue, c'est pour quand", "fr"), "fr") == "neutral"
+    assert rules.label(rules.score("Et les travaux de la rue, c'est pour quand ?", "fr"), "fr") == "negative"
+    # English questions are requests as often as not: no shift.
+    assert rules.score("When does the pool open?", "en") == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le maire de la France entière",  # not "franc" (frank) by the inflection fallback
+        "Des espèces sauvages dans la forêt du parc",  # wildlife, not savagery
+        "Les États-Unis et le secteur privé",
+        "Une véritable forme de concertation",
+    ],
+)
+def test_translated_false_friends_carry_no_opinion(text):
+    assert rules.score(text, "fr") == 0.0
+
+
+def test_translated_entries_with_the_wrong_sign_are_fixed():
+    assert lexicons.french()["profiter"] > 0
+    assert rules.label(rules.score("Profitez du marché de Noël ce week-end", "fr"), "fr") == "positive"
+    assert rules.score("je déteste ce parking", "fr") < rules.score("ce parking", "fr")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Quel gâchis, c'est consternant", "negative"),
+        ("Encore une mascarade, pathétique", "negative"),
+        ("Spectacle grandiose, bravissimo", "positive"),
+        ("Accueil remarquable et personnel passionnant", "positive"),
+    ],
+)
+def test_it_knows_everyday_french_outrage_and_praise(text, expected):
+    assert rules.label(rules.score(text, "fr"), "fr") == expected
