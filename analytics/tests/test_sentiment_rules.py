@@ -67,3 +67,13 @@ def test_translated_entries_with_the_wrong_sign_are_fixed():
 )
 def test_it_knows_everyday_french_outrage_and_praise(text, expected):
     assert rules.label(rules.score(text, "fr"), "fr") == expected
+
+
+def test_titles_and_names_in_mid_sentence_are_no_opinion_in_english():
+    # A band, a film and a song: their words say nothing about the writer's mood.
+    assert rules.score("Going to see Foo Fighters and then Star Wars with my brother", "en") == 0.0
+    assert rules.score("We heard Bad Blood on the radio", "en") == 0.0
+    # The same words in lower case, at the start of a sentence or in a headline Written Like This count.
+    assert rules.score("We heard bad news on the radio", "en") < 0
+    assert rules.score("Bad Blood between the two teams again", "en") < 0
+    assert rules.score("Council Approves Great New Park Plan", "en") > 0
