@@ -12,6 +12,7 @@ Every setting is listed in README.md ("Configuration").
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -403,6 +404,12 @@ GRAPH_API_VERSION = env.str("GRAPH_API_VERSION", default="v25.0")
 # Facebook Login for Business consent dialog: {FACEBOOK_DIALOG_URL}/{version}/dialog/oauth
 # https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
 FACEBOOK_DIALOG_URL = env.str("FACEBOOK_DIALOG_URL", default=SIMULATOR_URL or "https://www.facebook.com").rstrip("/")
+# The connect buttons post to us and we answer with a redirect to the network's consent screen:
+# Chromium checks that redirect against the page's form-action, so the screens' origins are allowed.
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Content-Security-Policy/form-action
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
+    f"{url.scheme}://{url.netloc}" for url in map(urlsplit, (X_AUTHORIZE_URL, FACEBOOK_DIALOG_URL))
+]
 # Against the simulator in development, placeholder app credentials (it accepts any) so the demo
 # connects accounts with no configuration; real hosts need the real ones.
 _SIMULATED_APP = "overgraph-simulator" if SIMULATOR_URL and not PRODUCTION else ""

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from csp.constants import SELF
 
 from networks.simulator.clock import parse_instant
 from networks.simulator.server import Simulator, SimulatorServer, start_in_thread
@@ -110,6 +111,9 @@ def simulated_networks(settings: Any, sim: SimulatorHandle) -> SimulatorHandle:
     settings.GRAPH_API_BASE_URL = f"{url}/"
     settings.GRAPH_API_VERSION = "v25.0"
     settings.FACEBOOK_DIALOG_URL = url
+    # Their consent screens, where the connect buttons' redirects lead (as settings.py derives it).
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": {**policy["DIRECTIVES"], "form-action": [SELF, url]}}
     settings.X_CLIENT_ID, settings.X_CLIENT_SECRET = TEST_CLIENT_ID, TEST_CLIENT_SECRET
     settings.META_APP_ID, settings.META_APP_SECRET = "100000000000999", TEST_CLIENT_SECRET
     settings.META_WEBHOOK_VERIFY_TOKEN = "sim-verify-token"  # noqa: S105
