@@ -11,12 +11,11 @@ write on social networks:
 - "mais" / "but" shifting the weight to what follows;
 - shifters that act against what follows ("lutter contre la pollution" is good news, "freiner
   l'essor" bad news);
-- a question in a French post pulls towards the negative (a reproach as often as a request);
 - in English posts, runs of capitalised words in mid-sentence are titles and names ("Star Wars").
 
 The summed valence is squashed to -1..1 (VADER's ``x / sqrt(x² + 15)``) and mapped to a class
-with a neutral band per language (thresholds in ``THRESHOLDS``; they, ``EXCITEMENT`` and
-``QUESTION`` are the only numbers tuned on the benchmark's train split; nothing else is fitted).
+with a neutral band per language (thresholds in ``THRESHOLDS``; they and ``EXCITEMENT`` are
+the only numbers tuned on the benchmark's train split; nothing else is fitted).
 """
 
 from __future__ import annotations
@@ -96,9 +95,6 @@ SHIFTER_SCALAR = -0.8
 # English posts; in French ones it is as often indignation, so it adds nothing there (both values
 # measured on the train splits, like the neutral bands).
 EXCITEMENT: dict[str | None, float] = {"en": 0.8, "fr": 0.0, None: 0.0}
-# A question in a French post is as often a reproach as a request ("Et la pollution, on en parle
-# ?", "C'est ça l'écologie ?"): it pulls the score down; in English posts it only softens it.
-QUESTION: dict[str | None, float] = {"en": 0.0, "fr": -1.0, None: 0.0}
 
 # French and English phonetic or shortened spellings → the word a lexicon knows.
 SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -524,8 +520,6 @@ def _punctuated(total: float, parsed: _Parsed, language: str | None) -> float:
         total += math.copysign(min(parsed.bangs, 4) * 0.292, total)
     if total and parsed.questions and not parsed.bangs:
         total *= 0.85
-    if parsed.questions:
-        total += QUESTION.get(language, 0.0)
     return total
 
 
