@@ -744,8 +744,9 @@ def english() -> dict[str, float]:
 
 
 # Entries of the translated lexicon that carry no opinion in French posts: a country, "prix"
-# (price, not prize), "part", "fois", topic nouns. Found by listing its most frequent hits on
-# French tweets, whatever their label.
+# (price, not prize), "part", "fois", topic nouns ("energies" is the unaccented spelling of
+# "énergies"). Every one stands among the 12,000 most frequent French words of wordfreq's list
+# (general French), where the review below judges each translated entry.
 FR_NOT_OPINIONS = frozenset(
     {"france", "prix", "part", "direct", "fois", "énergétique", "énergie", "énergies", "energies"}
     | {"unique", "géant", "capable", "naturel", "naturelle", "juste"}
