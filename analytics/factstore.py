@@ -18,6 +18,8 @@ from networks.models import SocialAccount
 from networks.providers.base import DailyMetrics, PostMetrics
 from networks.providers.base import Post as ProviderPost
 from networks.sync.factstore import DuePost, SavedPosts
+from overgraph import written_sql
+from overgraph.written_sql import select_sql
 
 
 def _posts(account: SocialAccount):
@@ -44,13 +46,12 @@ class DatabaseFactStore:
     def posts_due(self, account: SocialAccount, now: dt.datetime, limit: int) -> list[DuePost]:
         # Served by the partial index post_org_account_refresh.
         with scope(organization=account.organization_id):
-            rows = (
-                _posts(account)
-                .filter(next_refresh_at__lte=now)
-                .order_by("next_refresh_at", "pk")
-                .values_list("external_id", "content_type", "published_at", "last_changed_at")[:limit]
+            fields = ("external_id", "content_type", "published_at", "last_changed_at")
+            sql = select_sql(
+                Post, "organization", "account", "next_refresh_at <=", fields=fields, order_by=("next_refresh_at", "pk")
             )
-            return [DuePost(*row) for row in rows]
+            rows = Post.objects.raw(f"{sql} LIMIT %s", [account.organization_id, account.pk, now, limit])
+            return [DuePost(*(getattr(post, name) for name in fields)) for post in rows]
 
     def schedule_posts(self, account: SocialAccount, next_refresh: Mapping[str, dt.datetime | None]) -> None:
         with scope(organization=account.organization_id):
@@ -58,13 +59,16 @@ class DatabaseFactStore:
 
     def latest_post(self, account: SocialAccount) -> tuple[str, dt.datetime] | None:
         with scope(organization=account.organization_id):
-            row = (
-                _posts(account)
-                .order_by("-published_at", "-external_id")
-                .values_list("external_id", "published_at")
-                .first()
+            sql = select_sql(
+                Post,
+                "organization",
+                "account",
+                fields=("external_id", "published_at"),
+                order_by=("-published_at", "-external_id"),
+                limit=1,
             )
-            return tuple(row) if row else None
+            post = written_sql.first(Post, sql, [account.organization_id, account.pk])
+            return (post.external_id, post.published_at) if post else None
 
     def known_post_ids(self, account: SocialAccount, published_after: dt.datetime) -> list[str]:
         with scope(organization=account.organization_id):

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from networks.models import AccountToken, SocialAccount
+from overgraph import written_sql
+from overgraph.written_sql import select_sql
 
 
 class VaultError(Exception):
@@ -78,7 +80,11 @@ def token_store(
 
 
 def token_read(*, account: SocialAccount, kind: str) -> Secret | None:
-    token = AccountToken.objects.filter(organization_id=account.organization_id, account=account, kind=kind).first()
+    token = written_sql.first(
+        AccountToken,
+        select_sql(AccountToken, "organization", "account", "kind"),
+        [account.organization_id, account.pk, kind],
+    )
     if token is None:
         return None
     return Secret(value=decrypt(token.ciphertext), expires_at=token.expires_at, scopes=token.scopes)

@@ -32,6 +32,7 @@ from analytics.services.bulk import UpsertSpec, bulk_update, bulk_upsert, bulk_u
 from networks.models import SocialAccount
 from networks.providers import base
 from networks.sync.factstore import SavedPosts
+from overgraph.written_sql import in_list, select_sql
 
 POST_KEY = ("organization", "account", "external_id")
 POST_COLUMNS = (
@@ -115,15 +116,19 @@ def _stored(account: SocialAccount, external_ids: Sequence[str]) -> dict[str, tu
     """Id and counters of the account's stored posts among ``external_ids`` (one query a chunk),
     locked until the caller's transaction ends: their snapshots are written next (see above)."""
     stored: dict[str, tuple[int, Counters]] = {}
+    sql = select_sql(
+        Post,
+        "organization",
+        "account",
+        "external_id in",
+        fields=("external_id", *METRIC_FIELDS),
+        order_by=("pk",),
+        lock="FOR NO KEY UPDATE",
+    )
     for chunk in _chunks(external_ids):
-        rows = (
-            Post.objects.filter(organization_id=account.organization_id, account_id=account.pk, external_id__in=chunk)
-            .select_for_update(no_key=True)
-            .order_by("pk")
-            .values_list("external_id", "id", *METRIC_FIELDS)
-        )
-        for external_id, pk, *counters in rows:
-            stored[external_id] = (pk, tuple(counters))
+        text, values = in_list(sql, chunk)
+        for post in Post.objects.raw(text, [account.organization_id, account.pk, *values]):
+            stored[post.external_id] = (post.pk, tuple(getattr(post, name) for name in METRIC_FIELDS))
     return stored
 
 

@@ -52,6 +52,8 @@ from networks.sync.schedules import (
     schedules_due,
     schedules_ensure,
 )
+from overgraph import written_sql
+from overgraph.written_sql import select_sql
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -570,7 +572,9 @@ def account_sync(
     """Sync one account: the kinds asked, or whatever is due. Returns its runs; none when another
     worker holds the account (a duplicate delivery, or a second "sync now") or it is not active."""
     with scope(organization=organization_id):
-        account = SocialAccount.objects.filter(organization=organization_id, pk=account_id).first()
+        account = written_sql.first(
+            SocialAccount, select_sql(SocialAccount, "organization", "pk"), [organization_id, account_id]
+        )
         if account is None or account.status != SocialAccount.Status.ACTIVE:
             return []
         owner = new_owner()
@@ -583,7 +587,10 @@ def account_sync(
         runs: list[SyncRun] = []
         try:
             if kinds:
-                asked = list(SyncSchedule.objects.filter(organization=organization_id, account=account, kind__in=kinds))
+                mine = SyncSchedule.objects.raw(
+                    select_sql(SyncSchedule, "organization", "account"), [organization_id, account.pk]
+                )
+                asked = [s for s in mine if s.kind in kinds]
                 if len(asked) < len(set(kinds)):
                     schedules_ensure(account=account, backfill=SyncKind.BACKFILL in kinds)
                     asked = SyncSchedule.objects.filter(organization=organization_id, account=account, kind__in=kinds)

@@ -17,6 +17,8 @@ from accounts.models import Organization
 from networks import http
 from networks.models import AppRateLimit, Network, SocialAccount, SyncClaim, XReadBudget, XReadUsage
 from networks.sync import cadence
+from overgraph import written_sql
+from overgraph.written_sql import select_sql
 
 # Below this share of X's remaining calls in a window, wait for the window's reset (X answers 429
 # at zero: https://docs.x.com/x-api/fundamentals/rate-limits).
@@ -74,7 +76,7 @@ class CallMeter:
 
 
 def _app_row(network: str) -> AppRateLimit | None:
-    return AppRateLimit.objects.filter(network=app_network(network), scope="").first()
+    return written_sql.first(AppRateLimit, select_sql(AppRateLimit, "network", "scope"), [app_network(network), ""])
 
 
 def _row_blocked_until(row: AppRateLimit | None, now: dt.datetime) -> dt.datetime | None:
@@ -233,8 +235,8 @@ def x_budget(organization: Organization | int, moment: dt.datetime | None = None
     """(reads used this month, monthly cap or None) of an organisation."""
     organization_id = getattr(organization, "pk", organization)
     month = month_of(moment or timezone.now())
-    usage = XReadUsage.objects.filter(organization=organization_id, month=month).first()
-    budget = XReadBudget.objects.filter(organization=organization_id).first()
+    usage = written_sql.first(XReadUsage, select_sql(XReadUsage, "organization", "month"), [organization_id, month])
+    budget = written_sql.first(XReadBudget, select_sql(XReadBudget, "organization"), [organization_id])
     return (usage.reads if usage else 0), (budget.monthly_cap if budget else None)
 
 

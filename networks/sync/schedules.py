@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from networks.models import SocialAccount, SyncClaim, SyncKind, SyncRun, SyncSchedule
 from networks.sync.clock import network_now
+from overgraph.written_sql import select_sql
 
 QUEUED = "queued"
 
@@ -68,7 +69,9 @@ def schedules_ensure(*, account: SocialAccount, backfill: bool = True) -> list[S
 
 def schedules_due(account: SocialAccount, now: dt.datetime | None = None) -> list[SyncSchedule]:
     now = now or network_now()
-    due = SyncSchedule.objects.filter(organization=account.organization_id, account=account, due_at__lte=now)
+    due = SyncSchedule.objects.raw(
+        select_sql(SyncSchedule, "organization", "account", "due_at <="), [account.organization_id, account.pk, now]
+    )
     return sorted(due, key=lambda s: ORDER.get(s.kind, 9))
 
 
