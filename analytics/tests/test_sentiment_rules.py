@@ -85,3 +85,55 @@ def test_titles_and_names_in_mid_sentence_are_no_opinion_in_english():
     assert rules.score("We heard bad news on the radio", "en") < 0
     assert rules.score("Bad Blood between the two teams again", "en") < 0
     assert rules.score("Council Approves Great New Park Plan", "en") > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I can't wait for the concert on Saturday", "positive"),
+        ("cant wait to see the new stadium", "positive"),
+        ("Looking forward to the parade tomorrow", "positive"),
+        ("Well done to the volunteers", "positive"),
+        ("Who cares what the mayor thinks", "negative"),
+        ("Rest in peace, coach", "negative"),
+        ("My grandfather passed away last night", "negative"),
+    ],
+)
+def test_english_set_phrases(text, expected):
+    # The negator in "can't wait" negates nothing; "rest in peace" is mourning, not peace.
+    assert rules.label(rules.score(text, "en"), "en") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll bring a coat as well",
+        "We pretty much walked all the way home",
+        "Is there a lost and found at the station",
+        "That kind of bus runs every hour",
+    ],
+)
+def test_english_phrases_that_carry_no_opinion(text):
+    assert rules.label(rules.score(text, "en"), "en") == "neutral"
+
+
+def test_no_doubt_affirms_what_follows():
+    assert rules.score("No doubt the best pizza in town", "en") > rules.score("the pizza in town", "en")
+    assert rules.label(rules.score("No doubt the best pizza in town", "en"), "en") == "positive"
+
+
+def test_a_negation_stops_at_the_end_of_its_sentence():
+    # "No." answers the question; it does not negate the praise in the next sentence.
+    assert rules.score("No. The new library is great", "en") > 0
+    assert rules.score("The new library is not great", "en") < 0
+    # A comma does not end the clause: "not, in my view, good" stays negated in both languages.
+    assert rules.score("ce n'est pas, franchement, bien", "fr") < 0
+
+
+def test_a_word_only_vader_rates_counts_less_than_one_both_lexicons_rate():
+    english = lexicons.english()
+    # "party" (VADER 1.7, not in AFINN-165) is mostly the political kind in news.
+    assert 0 < english["party"] < 1.0
+    # "good" is in both: the mean of VADER's 1.9 and AFINN's 3 (x0.8 onto VADER's scale).
+    assert english["good"] == pytest.approx((1.9 + 3 * 0.8) / 2)
+    assert rules.label(rules.score("The party holds its conference in the city on Monday", "en"), "en") == "neutral"
