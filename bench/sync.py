@@ -92,7 +92,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
-        _run(url, count, options.concurrency, options.simulator_processes)
+        _run(url, count, options.concurrency, options.simulator_processes, simulator.pid)
     finally:
         simulator.terminate()
         simulator.wait(timeout=10)
@@ -128,7 +128,7 @@ def _recreate(bench_conninfo: str, *, drop_only: bool = False) -> None:
             conn.execute(f"CREATE DATABASE {BENCH_DB}")
 
 
-def _run(url: str, count: int, concurrency: int, simulator_processes: int) -> None:  # noqa: PLR0915 — one scenario, read top down
+def _run(url: str, count: int, concurrency: int, simulator_processes: int, simulator_pid: int) -> None:  # noqa: PLR0915 — one scenario, read top down
     import django
     import requests
 
@@ -201,10 +201,17 @@ def _run(url: str, count: int, concurrency: int, simulator_processes: int) -> No
             close_old_connections()
 
     http.add_recorder(count_call)
+    simulator_pids = [simulator_pid, *_children(simulator_pid)]
+    others_before = {"simulator": _cpu_of(simulator_pids), "postgres": _cpu_of(_backends(connection))}
     started, cpu_before = time.monotonic(), _cpu_seconds()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         statuses = [s for run in pool.map(sync, accounts) for s in run]
     wall, cpu = time.monotonic() - started, _cpu_seconds() - cpu_before
+    # The pool's connections opened during the run count whole (their "before" is 0).
+    others = {"simulator": _cpu_of(simulator_pids), "postgres": _cpu_of(_backends(connection))}
+    others_cpu = {
+        name: round(sum(v - others_before[name].get(pid, 0.0) for pid, v in others[name].items()), 2) for name in others
+    }
     http.remove_recorder(count_call)
     failed = sum(1 for s in statuses if s != SyncRun.Status.OK)
     floor = calls * LATENCY_S / concurrency
@@ -229,10 +236,50 @@ def _run(url: str, count: int, concurrency: int, simulator_processes: int) -> No
                 # CPU of this worker process (all threads) during the syncs: near wall_s, its one
                 # GIL is the ceiling; far below, the time is spent waiting (network, database).
                 "worker_cpu_s": round(cpu, 2),
+                # The same for the simulator's processes and this database's PostgreSQL sessions
+                # (read from /proc: 0 when PostgreSQL runs elsewhere). With the worker's, the CPU
+                # the run needed from this machine's cores: wall_s times cores is its ceiling.
+                "simulator_cpu_s": others_cpu["simulator"],
+                "postgres_cpu_s": others_cpu["postgres"],
+                "cores": os.cpu_count(),
             }
         ),
         flush=True,
     )
+
+
+def _children(pid: int) -> list[int]:
+    """The simulator's worker processes (``--processes``: spawned children of its parent)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _backends(connection) -> list[int]:
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def _cpu_of(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still running (Linux /proc; none elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return cpu
 
 
 def _cpu_seconds() -> float:
