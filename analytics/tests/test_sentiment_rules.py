@@ -137,3 +137,28 @@ def test_a_word_only_vader_rates_counts_less_than_one_both_lexicons_rate():
     # "good" is in both: the mean of VADER's 1.9 and AFINN's 3 (x0.8 onto VADER's scale).
     assert english["good"] == pytest.approx((1.9 + 3 * 0.8) / 2)
     assert rules.label(rules.score("The party holds its conference in the city on Monday", "en"), "en") == "neutral"
+
+
+@pytest.mark.parametrize("text", ["It's like a sauna in the gym today", "Looks like the bus is on time"])
+def test_a_comparing_like_is_no_liking(text):
+    assert rules.label(rules.score(text, "en"), "en") == "neutral"
+
+
+def test_liking_still_counts():
+    assert rules.label(rules.score("I like the new bike lanes", "en"), "en") == "positive"
+    assert rules.label(rules.score("I don't like the new bike lanes", "en"), "en") == "negative"
+
+
+def test_a_laughter_acronym_alone_is_no_praise():
+    assert rules.label(rules.score("lol that dog in the second picture", "en"), "en") == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "plain", "language"),
+    [
+        ("He had to fight with a bad knee", "a bad knee", "en"),
+        ("La ville lutte pour le progrès", "le progrès", "fr"),
+    ],
+)
+def test_a_shifter_does_not_act_across_with_or_for(text, plain, language):
+    assert rules.score(text, language) * rules.score(plain, language) > 0

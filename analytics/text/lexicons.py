@@ -494,9 +494,11 @@ EN_OWN: dict[str, float] = {
     "war": -2.6,
     "crisis": -2.2,
     "deficit": -1.4,
-    "lmao": 1.2,
-    "lmfao": 1.2,
-    "rofl": 1.4,
+    # Laughter acronyms mark a joke, often at someone's expense, more than approval.
+    "lol": 0.8,
+    "lmao": 0.8,
+    "lmfao": 0.8,
+    "rofl": 0.8,
     "pumped": 2.0,
     "stoked": 2.2,
     "hyped": 1.8,
@@ -523,6 +525,7 @@ EN_PHRASES: dict[str, float] = {
     "get well": 1.4,
     "oh well": -0.6,
     "lost and found": 0.0,
+    "like (as)": 0.0,
     "who cares": -1.6,
     "thank god": 1.6,
     "rest in peace": -2.0,
@@ -773,7 +776,8 @@ def english() -> dict[str, float]:
     lexicon.update(EN_NEWS)
     lexicon.update(EN_OWN)
     lexicon.update(EN_PHRASES)
-    return lexicon
+    # Single letters ("l" of "L.A.", VADER rates it 2) are no words.
+    return {k: v for k, v in lexicon.items() if len(k) > 1}
 
 
 # Entries of the translated lexicon that carry no opinion in French posts: a country, "prix"

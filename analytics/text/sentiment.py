@@ -94,6 +94,9 @@ SHIFTERS_EN = frozenset(
     | {"tackle", "tackling", "lack", "loss", "end", "ending", "fewer", "less", "lower"}
 )
 SHIFTER_SCALAR = -0.8
+# A shifter acts on its object, not across "with" or "for": "fight with a bad knee" is no good
+# news, "lutter pour l'égalité" no bad news.
+SHIFT_STOPS = frozenset({"with", "for", "avec", "pour"})
 # An exclamation without any opinion word ("Season opener tomorrow!") reads as excitement in
 # English posts; in French ones it is as often indignation, so it adds nothing there (both values
 # measured on the train splits, like the neutral bands).
@@ -205,6 +208,11 @@ PHRASES_EN: dict[tuple[str, ...], str] = {
     ("rest", "in", "peace"): "rest in peace",
     ("passed", "away"): "passed away",
 }
+# "like" after a form of "be" or a verb of appearance compares ("it's like a sauna", "looks like
+# rain", "feel like a kid"); it says nothing of liking.
+_COMPARING = ("is", "was", "be", "am", "are", "were", "it's", "that's", "just", "more", "look", "looks", "looked")
+_COMPARING += ("looking", "seem", "seems", "seemed", "sound", "sounds", "feel", "feels", "felt")
+PHRASES_EN.update(dict.fromkeys([(verb, "like") for verb in _COMPARING], "like (as)"))
 _PHRASE_STARTS = frozenset(key[0] for key in PHRASES_EN)
 _PHRASE_LONGEST = max(len(key) for key in PHRASES_EN)
 
@@ -578,6 +586,8 @@ def _shift(words: list[str], valences: list[float], shifters: frozenset[str]) ->
         if w not in shifters:
             continue
         for k in range(j + 1, min(j + 4, n)):
+            if words[k] in SHIFT_STOPS:
+                break
             if words[k] not in shifters and valences[k]:
                 shifted.add(k)
                 valences[j] = 0.0
