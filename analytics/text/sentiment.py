@@ -345,7 +345,7 @@ _ELONGATION = re.compile(r"([^\W\d_])\1{2,}", re.UNICODE)
 _ELISION = re.compile(r"^(?P<head>[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['\u2019](?P<tail>.+)$")
 
 
-_CLAUSE_END = frozenset(".;:!?")
+_CLAUSE_END = re.compile(r"[.;:!?]")
 _CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
 
 
@@ -420,7 +420,9 @@ class _Parsed:
     words: list[str]
     emphases: list[float]
     elongated: list[bool]
-    clauses: list[int]  # per word, the clause it stands in (a negation does not cross ". ; : ! ?")
+    # Per word, the sentence it stands in (a negation does not cross ". ; : ! ?"); None when no
+    # negation can cross one.
+    clauses: list[int] | None
     symbols: float  # summed valence of emoji and emoticons
     bangs: int
     questions: int
@@ -471,18 +473,12 @@ def _parse(text: str, language: str | None = None) -> _Parsed:
     text = _unescape(text)
     if "http" in text or "www." in text or "@" in text:
         text = _SKIP.sub(" ", text)
-    parsed = _Parsed([], [], [], [], 0.0, text.count("!"), text.count("?"))
+    parsed = _Parsed([], [], [], None, 0.0, text.count("!"), text.count("?"))
     all_caps = text.isupper()  # a whole message in capitals emphasises nothing in particular
-    words, emphases, elongations, clauses = parsed.words, parsed.emphases, parsed.elongated, parsed.clauses
-    matches = list(_WORDS.finditer(text))
-    raws = [m[0] for m in matches]
+    words, emphases, elongations = parsed.words, parsed.emphases, parsed.elongated
+    raws = _WORDS.findall(text)
     names = _names(text, raws) if language in NAMES and not all_caps else None
-    clause, end = 0, 0
     for k, raw in enumerate(raws):
-        start = matches[k].start()
-        if k and not _CLAUSE_END.isdisjoint(text[end:start]):
-            clause += 1
-        end = matches[k].end()
         expanded, emphasis, elongated = _expand(raw)
         if all_caps:
             emphasis = 1.0
@@ -492,7 +488,8 @@ def _parse(text: str, language: str | None = None) -> _Parsed:
             words.append(w)
             emphases.append(emphasis)
             elongations.append(elongated)
-            clauses.append(clause)
+    if len(raws) > 1 and not NEGATORS.isdisjoint(words) and _CLAUSE_END.search(text):
+        parsed.clauses = _clauses(text, raws)
     if language != "fr" and not _PHRASE_STARTS.isdisjoint(words):
         _merge_phrases(parsed)
     if not text.isascii():
@@ -502,6 +499,21 @@ def _parse(text: str, language: str | None = None) -> _Parsed:
         for emoticon in _EMOTICON_FINDER.findall(text):
             parsed.symbols += EMOTICONS.get(emoticon.lower(), 0.0)
     return parsed
+
+
+def _clauses(text: str, raws: list[str]) -> list[int]:
+    """Per word (as ``_expand`` splits them), the number of sentence ends before it."""
+    ends = [m.start() for m in _CLAUSE_END.finditer(text)]
+    ends.append(len(text))
+    clauses: list[int] = []
+    clause, position = 0, 0
+    for raw in raws:
+        position = text.find(raw, position)
+        while ends[clause] < position:
+            clause += 1
+        position += len(raw)
+        clauses.extend([clause] * len(_expand(raw)[0]))
+    return clauses
 
 
 def _merge_phrases(parsed: _Parsed) -> None:
@@ -516,7 +528,8 @@ def _merge_phrases(parsed: _Parsed) -> None:
                     words[i : i + size] = [phrase]
                     emphases[i : i + size] = [max(emphases[i : i + size])]
                     elongated[i : i + size] = [False]
-                    clauses[i : i + size] = [clauses[i]]
+                    if clauses is not None:
+                        clauses[i : i + size] = [clauses[i]]
                     break
         i += 1
 
