@@ -3,7 +3,8 @@
     PYTHONPATH=. .venv/bin/python bench/sentiment.py [--data DIR] [--split test|val|train]
 
 DIR has the layout of ../shared/benchdata/sentiment: ``{french,english}/{split}_text.txt`` and
-``{split}_labels.txt``, one text per line, labels 0 negative / 1 neutral / 2 positive. The
+``{split}_labels.txt``, one text per line, labels 0 negative / 1 neutral / 2 positive (and,
+when present, ``tweeteval/{split}_*`` with its ``mapping.txt``: English only, reported apart). The
 ``test`` split is evaluated when present, else ``val``. The language of each folder is given to
 the analyser (the benchmark measures sentiment, not language detection). Throughput is measured
 on one core, warm, over both languages' texts, repeated for at least two seconds.
@@ -42,6 +43,28 @@ def load(folder: Path, split: str) -> tuple[list[str], list[str]]:
     if len(texts) != len(labels):
         raise SystemExit(f"{folder}: {len(texts)} texts but {len(labels)} labels in split {split}")
     return texts, [LABELS[int(label)] for label in labels]
+
+
+def load_tweeteval(data: Path, split: str) -> tuple[list[str], list[str]] | None:
+    """TweetEval's English sentiment split, if ``DIR/tweeteval`` has it (only ``val`` is shared).
+    Its labels are read through its own ``mapping.txt`` ("0\tnegative" …), not assumed to be ours."""
+    folder = data / "tweeteval"
+    if not (folder / f"{split}_text.txt").exists():
+        return None
+    mapping = {}
+    for line in (folder / "mapping.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            number, name = line.split(maxsplit=1)
+            mapping[number] = name.strip().lower()
+    texts = (folder / f"{split}_text.txt").read_text(encoding="utf-8").split("\n")
+    labels = (folder / f"{split}_labels.txt").read_text(encoding="utf-8").split("\n")
+    while texts and texts[-1] == "" and labels and labels[-1] == "":
+        texts.pop()
+        labels.pop()
+    gold = [mapping[label.strip()] for label in labels]
+    if len(texts) != len(gold) or not set(gold) <= set(LABELS):
+        raise SystemExit(f"{folder}: labels do not match the texts or the mapping {mapping}")
+    return texts, gold
 
 
 def macro_f1(gold: list[str], predicted: list[str]) -> tuple[float, dict[str, dict[str, float]]]:
@@ -141,6 +164,20 @@ def main() -> None:
             log(f"    {g:8} {row}")
         all_texts += texts
         all_languages += [language] * len(texts)
+
+    tweeteval = load_tweeteval(args.data, split)
+    if tweeteval:
+        texts, gold = tweeteval
+        predicted = [label for label, _ in backend.predict(texts, ["en"] * len(texts))]
+        f1, per_class = macro_f1(gold, predicted)
+        result["en_tweeteval_macro_f1"] = round(f1, 1)
+        log(f"tweeteval {split} ({len(texts)} English texts, never tuned on): macro-F1 {f1:.1f}")
+        for label, scores in per_class.items():
+            log(f"  {label:8} precision {100 * scores['precision']:5.1f}  recall {100 * scores['recall']:5.1f}")
+        log("  confusion (rows gold, columns predicted, order neg/neu/pos):")
+        for g in LABELS:
+            row = [sum(1 for a, b in zip(gold, predicted, strict=True) if a == g and b == p) for p in LABELS]
+            log(f"    {g:8} {row}")
 
     # Warm throughput on one core (this process is single-threaded).
     backend.predict(all_texts[:50], all_languages[:50])
