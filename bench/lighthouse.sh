@@ -3,8 +3,10 @@
 # mobile mode (Moto G Power-like screen, simulated slow 4G and 4x slower CPU), against the app as it
 # runs in production (gunicorn, OVERGRAPH_MODE=production, whitenoise's compressed static files) on
 # a throwaway SQLite database filled with the browser walk's demo-like data (bench/_lighthouse_data.py).
+# Logged in through the browser's cookie jar (bench/_lighthouse_run.mjs says why not --extra-headers).
 #
-#     bench/lighthouse.sh [--quick]        (--quick: the dashboard only)
+#     bench/lighthouse.sh [--quick]        (--quick: the account page only, the one with a chart in
+#                                           its first screen; the full run reads all three pages)
 #
 # Prints one JSON line, the worst of the pages:
 #   {"benchmark":"lighthouse","performance":…,"accessibility":…,"best_practices":…,"js_kb_compressed":…}
@@ -25,7 +27,7 @@ LIGHTHOUSE_VERSION=12.8.2
 
 skip() { printf '{"benchmark":"lighthouse","skipped":"%s"}\n' "$1"; exit 0; }
 [ -x "$CHROME_PATH" ] || skip "no Chromium at $CHROME_PATH (apt-get install chromium)"
-command -v npm >/dev/null 2>&1 || skip "npm is missing"
+command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1 || skip "npm or node is missing"
 mkdir -p "$WORK"
 LH=$WORK/node_modules/.bin/lighthouse
 if [ ! -x "$LH" ]; then
@@ -64,25 +66,13 @@ for _ in $(seq 100); do
     sleep 0.2
 done
 
-run_lighthouse() {  # URL OUTPUT
-    "$LH" "$1" --quiet \
-        --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --host-resolver-rules=\"MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost\"" \
-        --only-categories=performance,accessibility,best-practices --form-factor=mobile \
-        --extra-headers="{\"Cookie\": \"$COOKIE\"}" \
-        --output=json --output-path="$2" >&2
-}
-
 PAGES=(dashboard account inbox)
-[ $QUICK -eq 1 ] && PAGES=(dashboard)
+[ $QUICK -eq 1 ] && PAGES=(account)
+SPECS=()
 for name in "${PAGES[@]}"; do
-    url=$(printf '%s' "$DATA" | $PY -c "import json, sys; print(json.load(sys.stdin)['pages']['$name'])")
-    # Lighthouse sometimes loses the trace on a loaded machine (NO_NAVSTART): up to three tries.
-    for attempt in 1 2 3; do
-        run_lighthouse "http://127.0.0.1:$PORT$url" "$WORK/reports/$name.json" && break
-        [ $attempt -eq 3 ] && { echo "lighthouse failed three times on $name" >&2; exit 1; }
-        echo ">>> lighthouse: trying $name again" >&2
-    done
+    SPECS+=("$name=$(printf '%s' "$DATA" | $PY -c "import json, sys; print(json.load(sys.stdin)['pages']['$name'])")")
 done
+node bench/_lighthouse_run.mjs "$WORK" "http://127.0.0.1:$PORT" "$COOKIE" "$WORK/reports" "${SPECS[@]}" >&2
 
 $PY - "$WORK/reports" "${PAGES[@]}" <<'PYTHON'
 import json
@@ -102,6 +92,10 @@ for name in pages:
     metrics = audits["metrics"]["details"]["items"][0]
     first_paint = metrics["observedFirstContentfulPaint"] - metrics["observedNavigationStart"]
     requests = audits["network-requests"]["details"]["items"]
+    # The page and the partials it loads must be read logged in, not a login form (see the runner).
+    logged_out = [r["url"] for r in requests if "/accounts/login/" in r["url"]]
+    if logged_out:
+        raise SystemExit(f"{name} was measured logged out: {logged_out}")
     js = sum(
         r["transferSize"]
         for r in requests
