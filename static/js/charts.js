@@ -3,6 +3,9 @@
 // data-figure="ID">. This file, loaded with `defer`, fetches the Plotly partial bundle only once a
 // chart comes near the screen, after the first paint, then draws the figures. Every chart also has
 // a table (the same numbers) in the page, so nothing is lost without JavaScript.
+// Main-thread time: evaluating Plotly and drawing a first chart each take a long task (~100 ms on
+// a slow phone, docs/performance.md), so they run as separate tasks, one chart per task, each when
+// the browser is idle: a tap or a scroll waits for one chart at most, never for all of them.
 (function () {
   "use strict";
 
@@ -24,22 +27,50 @@
     return plotly;
   }
 
-  function draw(element) {
-    if (element.getAttribute("data-drawn")) { return; }
-    element.setAttribute("data-drawn", "pending");
-    var source = document.getElementById(element.getAttribute("data-figure"));
-    if (!source) { return; }
-    var figure = JSON.parse(source.textContent);
-    loadPlotly(element.getAttribute("data-plotly-src")).then(function (Plotly) {
+  // Resolves in a task of its own once the main thread is idle (at the latest after 1 s, so a
+  // busy page still gets its charts); setTimeout where requestIdleCallback is missing (Safari).
+  function idle() {
+    return new Promise(function (resolve) {
+      if (window.requestIdleCallback) {
+        window.requestIdleCallback(function () { resolve(); }, { timeout: 1000 });
+      } else {
+        window.setTimeout(resolve, 0);
+      }
+    });
+  }
+
+  // Each chart's figure, read once from its JSON.
+  var figures = new WeakMap();
+
+  // Charts waiting to be drawn, in the order they came near the screen; one drawer at a time.
+  var queue = [];
+  var drawing = false;
+
+  function drawNext() {
+    var element = queue.shift();
+    if (!element) { drawing = false; return; }
+    var figure = figures.get(element);
+    if (!figure || !element.isConnected) { drawNext(); return; }
+    loadPlotly(element.getAttribute("data-plotly-src")).then(idle).then(function () {
       element.classList.add("chart-ready");
-      return Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
+      return window.Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
     }).then(function () {
       element.setAttribute("data-drawn", "true");
-    }).catch(function () {
+    }, function () {
       // The table below the chart still holds the numbers.
       element.setAttribute("data-drawn", "failed");
       element.classList.add("chart-failed");
-    });
+    }).then(drawNext);
+  }
+
+  function draw(element) {
+    if (element.getAttribute("data-drawn")) { return; }
+    element.setAttribute("data-drawn", "pending");
+    queue.push(element);
+    if (!drawing) {
+      drawing = true;
+      drawNext();
+    }
   }
 
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
@@ -54,6 +85,14 @@
   function init(root) {
     root.querySelectorAll(".chart[data-figure]").forEach(function (element) {
       if (element.getAttribute("data-drawn")) { return; }
+      var source = document.getElementById(element.getAttribute("data-figure"));
+      if (!source) { return; }
+      var figure = JSON.parse(source.textContent);
+      figures.set(element, figure);
+      // The chart's own height, reserved before it is drawn: the page does not shift when it is,
+      // and the observer below sees where the following charts really are (a chart lower down
+      // is not drawn during the page's load because the placeholders above it were too short).
+      if (typeof figure.layout.height === "number") { element.style.minHeight = figure.layout.height + "px"; }
       if (observer) { observer.observe(element); } else { draw(element); }
     });
   }
