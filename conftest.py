@@ -69,6 +69,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_facts_cache(settings):
+    # Factories write facts without the services that change the facts version: tests read
+    # statistics uncached unless they test the cache itself (analytics/tests/test_factcache.py).
+    settings.FACTS_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def tenancy(db) -> Tenancy:
     with scopes_disabled():

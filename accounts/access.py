@@ -21,7 +21,7 @@ from django_scopes import scope
 
 from accounts.models import Membership, Organization, Role
 from accounts.roles import Capability, role_can
-from accounts.selectors import membership_for, workspace_for_member
+from accounts.selectors import membership_among, memberships_of, workspace_for_member
 from accounts.services.organizations import user_remember_organization
 
 
@@ -62,7 +62,11 @@ def org_view(capability: Capability = Capability.READ, *, write_methods_need: Ca
         def wrapper(request: HttpRequest, org: str, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            membership = membership_for(request.user, org)
+            # One statement for the page's membership and the header's organisation switcher.
+            memberships = memberships_of(request.user)
+            membership = membership_among(memberships, org)
+            membership.user = request.user
+            request.nav_memberships = memberships
             activate_organization_language(request, membership.organization)
             if mfa_missing(membership):
                 messages.warning(

@@ -19,6 +19,15 @@ def memberships_of(user: User) -> list[Membership]:
         return list(Membership.objects.filter(user=user).select_related("organization").order_by("organization__name"))
 
 
+def membership_among(memberships: list[Membership], organization_slug: str) -> Membership:
+    """The membership in the organisation named by the URL among a person's ``memberships_of``,
+    or 404: a page reads the switcher's list once and finds its organisation in it."""
+    for membership in memberships:
+        if membership.organization.slug == organization_slug:
+            return membership
+    raise Http404
+
+
 def membership_for(user: User, organization_slug: str) -> Membership:
     """The person's membership in the organisation named by the URL, or 404."""
     if not user.is_authenticated:

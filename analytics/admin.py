@@ -8,6 +8,7 @@ to millions of rows: lists skip the full count and never join more than they sho
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from analytics.factcache import facts_changed
 from analytics.models import (
     METRIC_FIELDS,
     AccountDailyMetrics,
@@ -22,7 +23,26 @@ from analytics.models import (
 )
 
 
-class ReadOnlyFactAdmin(admin.ModelAdmin):
+class FactsChangedAdmin(admin.ModelAdmin):
+    """A change made here is a fact write too: the organisation's cached statistics are
+    recomputed (analytics/factcache.py)."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        facts_changed(obj.organization_id)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        facts_changed(obj.organization_id)
+
+    def delete_queryset(self, request, queryset) -> None:
+        organizations = set(queryset.values_list("organization_id", flat=True))
+        super().delete_queryset(request, queryset)
+        for organization_id in organizations:
+            facts_changed(organization_id)
+
+
+class ReadOnlyFactAdmin(FactsChangedAdmin):
     show_full_result_count = False  # a COUNT(*) over every tenant's facts on each page
 
     def has_add_permission(self, request) -> bool:
@@ -103,7 +123,7 @@ class ThemeRuleInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(FactsChangedAdmin):
     list_display = ["name", "organization", "workspace", "color", "created_at"]
     list_filter = ["organization"]
     search_fields = ["name", "organization__name"]
@@ -120,7 +140,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostTheme)
-class PostThemeAdmin(admin.ModelAdmin):
+class PostThemeAdmin(FactsChangedAdmin):
     list_display = ["post", "theme", "source", "organization", "created_at"]
     list_filter = ["source", "organization"]
     search_fields = ["theme__name", "post__external_id"]

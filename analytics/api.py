@@ -154,7 +154,7 @@ class AccountDailyMetrics(StatisticsAPIView):
                 period=self.period(),
                 account=account,
                 metrics=metrics,
-            ).run()
+            ).result()
         except ValueError as error:
             raise ValidationError({"metric": str(error)}) from None
         days = [d for d, _v in next(iter(series.values()))]
@@ -190,7 +190,7 @@ class PostList(StatisticsAPIView):
                 page=_int(request, "page", 1),
                 page_size=_int(request, "page_size", 25),
                 **self.query_kwargs(),
-            ).run()
+            ).result()
         except ValueError as error:
             raise ValidationError({"detail": str(error)}) from None
         return Response(
@@ -227,7 +227,7 @@ class Overview(StatisticsAPIView):
 
     @extend_schema(parameters=[*PERIOD_PARAMETERS, *FILTER_PARAMETERS], responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def get(self, request, org):
-        return Response(asdict(OverviewQuery(self.organization, **self.query_kwargs()).run()))
+        return Response(asdict(OverviewQuery(self.organization, **self.query_kwargs()).result()))
 
 
 class AccountBestTimes(StatisticsAPIView):
@@ -252,7 +252,7 @@ class AccountBestTimes(StatisticsAPIView):
             # The account page's theme filter (the same heatmap as its "Best time to post").
             filters=Filters(theme_ids=_ints(request, "theme")),
         )
-        return Response(asdict(heatmap.run()))
+        return Response(asdict(heatmap.result()))
 
 
 class ThemeBreakdown(StatisticsAPIView):
@@ -273,7 +273,7 @@ class ThemeBreakdown(StatisticsAPIView):
     )
     def get(self, request, org):
         kwargs = self.query_kwargs()
-        rows = ThemeQuery(self.organization, **kwargs).run()
+        rows = ThemeQuery(self.organization, **kwargs).result()
         period = kwargs["period"]
         return Response(
             {

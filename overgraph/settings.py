@@ -147,11 +147,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (login throttling counts live here) -------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, one client per connection pool (overgraph/cache.py).
+    CACHES = {"default": {"BACKEND": "overgraph.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # The database cache is shared by every process of the embedded setup (a per-process memory
     # cache would let an attacker spread login attempts over gunicorn workers).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "overgraph_cache"}}
+# Statistics pages and the statistics API cache their numbers and rendered charts, keyed by each
+# organisation's facts version, which every fact write changes (analytics/factcache.py): a new sync
+# shows at once. Entries expire after this many seconds; 0 turns the cache off.
+FACTS_CACHE_SECONDS = env.int("FACTS_CACHE_SECONDS", default=600)
 
 # --- Celery -------------------------------------------------------------------------------------
 # Embedded default: the filesystem transport (no Redis needed for the demo).

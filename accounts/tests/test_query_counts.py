@@ -22,10 +22,11 @@ def _grow(tenancy, rows: int) -> None:
         make_audit_event(tenancy.org_a, AuditEvent.Action.ROLE_CHANGED, actor=user, target=user.email)
 
 
-# Page → its queries: session, user, membership, the page's own reads, then the header's switcher
-# and unread count. Members: members, their grants and granted workspaces (prefetched), the
-# invitation form's workspaces, invitations. Audit log: count and one page of events with actors.
-PAGES = {"organization_home": 6, "member_list": 10, "audit_log": 7}
+# Page → its queries: session, user, membership (the person's memberships, which the header's
+# switcher shows too), the page's own reads, then the header's unread count. Members: members,
+# their grants and granted workspaces (prefetched), the invitation form's workspaces,
+# invitations. Audit log: count and one page of events with actors.
+PAGES = {"organization_home": 5, "member_list": 9, "audit_log": 6}
 
 
 def _count(client, name: str, org) -> int:

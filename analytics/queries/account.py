@@ -26,6 +26,8 @@ class AccountQuery(Query):
 class DailyMetricsSeriesQuery(AccountQuery):
     """Daily values of the chosen metrics over the period, one point per day (None: no value)."""
 
+    cacheable = True
+
     def __init__(self, *args, metrics: tuple[str, ...] = ("followers",), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         unknown = [m for m in metrics if m not in DAILY_FIELDS]
@@ -35,6 +37,9 @@ class DailyMetricsSeriesQuery(AccountQuery):
                 % {"metric": ", ".join(unknown) or "''", "metrics": ", ".join(DAILY_FIELDS)}
             )
         self.metrics = tuple(metrics)
+
+    def cache_parts(self) -> tuple:
+        return self.metrics
 
     def run(self) -> dict[str, list[tuple[dt.date, Number]]]:
         # The metric names are checked against DAILY_FIELDS above: only known column names reach the SQL.
@@ -79,6 +84,8 @@ class AudienceSeriesQuery(AccountQuery):
 class BestTimeQuery(AccountQuery):
     """Weekday by hour (local time) of the account's own posts: average engagement rate and the
     number of posts behind each cell."""
+
+    cacheable = True
 
     def run(self) -> Heatmap:
         # The account's last known followers (on or before the period's last day) is a scalar

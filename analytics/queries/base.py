@@ -19,15 +19,18 @@ import json
 import zoneinfo
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import get_language
 
 from accounts.models import Membership, Organization
 from accounts.roles import sees_every_workspace
 from accounts.selectors import visible_workspaces
+from analytics import factcache
 from analytics.models import AccountDailyMetrics, Post, PostKind, PostTheme
 from analytics.queries.params import Filters, Period
 from networks import selectors as network_selectors
@@ -167,13 +170,24 @@ class Query:
             accounts = accounts.filter(network=f.network)
         return accounts
 
-    @cached_property
+    @property
     def visible_accounts(self) -> dict[int, VisibleAccount]:
         """The accounts the member may see, narrowed by the filters, by id (the same accounts as
         ``accounts()``). Resolved once per request (one small statement, shared through
         ``shared``): the fact tables are then read by (organization_id, account_id IN …,
         published_at/date), their composite indexes' order, and per-network or per-workspace
         totals are added up from it without joining the accounts table again."""
+        return self._visible[0]
+
+    @property
+    def account_rows(self) -> tuple[tuple, ...]:
+        """The visible accounts' rows as read: id, network, workspace, name, handle, status and
+        last sync. Only the first three narrow the facts; all of them key the facts cache
+        (``result()``), so a renamed, moved or disconnected account is a new key."""
+        return self._visible[1]
+
+    @cached_property
+    def _visible(self) -> tuple[dict[int, VisibleAccount], tuple[tuple, ...]]:
         f = self.filters
         key = ("visible_accounts", self.membership.pk, f.workspace_id, f.account_ids, f.network)
         if self.shared is not None and key in self.shared:
@@ -191,15 +205,15 @@ class Query:
         if f.network:
             where.append("a.network = %s")
             params.append(f.network)
+        columns = "a.id, a.network, a.workspace_id, a.name, a.handle, a.status, a.last_synced_at"
         rows = fetch(
-            f"SELECT a.id, a.network, a.workspace_id FROM networks_socialaccount a WHERE {' AND '.join(where)}"  # noqa: S608 (fixed SQL, values are parameters)
-            " ORDER BY a.id",
+            f"SELECT {columns} FROM networks_socialaccount a WHERE {' AND '.join(where)} ORDER BY a.id",  # noqa: S608 (fixed SQL, values are parameters)
             params,
         )
-        accounts = {row[0]: VisibleAccount(*row) for row in rows}
+        visible = ({row[0]: VisibleAccount(*row[:3]) for row in rows}, tuple(rows))
         if self.shared is not None:
-            self.shared[key] = accounts
-        return accounts
+            self.shared[key] = visible
+        return visible
 
     @property
     def account_ids(self) -> list[int]:
@@ -317,6 +331,35 @@ class Query:
 
     def run(self):  # pragma: no cover - every subclass defines it
         raise NotImplementedError
+
+    # --- the facts cache (analytics/factcache.py) ---------------------------------------------
+
+    #: True for the queries whose result depends on nothing but the organisation's facts, the
+    #: visible accounts' rows, the member's visible workspaces and ``cache_parts()``.
+    cacheable: ClassVar[bool] = False
+
+    def cache_parts(self) -> tuple:
+        """The parameters a subclass adds to the base ones (sort, page, limit …)."""
+        return ()
+
+    def result(self):
+        """``run()``, served from the facts cache when the query is ``cacheable``."""
+        if not self.cacheable:
+            return self.run()
+        parts = (
+            type(self).__module__,
+            type(self).__qualname__,
+            self.organization.pk,
+            self.organization.time_zone,
+            get_language(),
+            self.period,
+            self.filters,
+            factcache.visible_scope(self.membership, self.shared),
+            self.account_rows,
+            self.cache_parts(),
+        )
+        version = self.shared.get("facts_version") if self.shared is not None else None
+        return factcache.cached(self.organization.pk, parts, self.run, version=version)
 
 
 def hashtag_sql(column: str, tag: str) -> tuple[str, str]:

@@ -105,6 +105,8 @@ def account_totals(query: Query, current: Period, previous: Period, cutoffs: dic
 
 
 class OverviewQuery(Query):
+    cacheable = True
+
     def run(self) -> Overview:
         current = self.period
         previous = current.previous()

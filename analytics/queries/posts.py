@@ -116,6 +116,8 @@ def post_rows(query: Query, post_ids) -> list[PostRow]:
 class ActivityMixQuery(Query):
     """Originals, replies, quotes and reposts per account in the period (reposts shown apart)."""
 
+    cacheable = True
+
     def run(self) -> list[ActivityMixRow]:
         where, params = self.post_where_in(self.period)
         kinds = (PostKind.ORIGINAL, PostKind.REPLY, PostKind.QUOTE, PostKind.REPOST)
@@ -159,6 +161,7 @@ class PostTableQuery(Query):
     )
     # Sort names to what the statement orders by (a column of the post or an output column).
     ORDER_BY: ClassVar[dict[str, str]] = {"engagements": "eng", "engagement_rate": "rate"}
+    cacheable = True
 
     def __init__(self, *args, sort: str = "-published_at", page: int = 1, page_size: int = 25, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -170,6 +173,9 @@ class PostTableQuery(Query):
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(_("page must be 1 or more and page_size between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE})
         self.sort, self.page, self.page_size = sort, page, page_size
+
+    def cache_parts(self) -> tuple:
+        return (self.sort, self.page, self.page_size)
 
     def rows(self, limit: int, offset: int = 0) -> list[PostRow]:
         name = self.sort.lstrip("-")
@@ -197,11 +203,16 @@ class PostTableQuery(Query):
 class TopPostsQuery(Query):
     """The account's own posts of the period with the most engagements."""
 
+    cacheable = True
+
     def __init__(self, *args, limit: int = 10, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValueError(_("limit must be between 1 and %(max)d.") % {"max": MAX_PAGE_SIZE})
         self.limit = limit
+
+    def cache_parts(self) -> tuple:
+        return (self.limit,)
 
     def run(self) -> list[PostRow]:
         where, params = self.post_where_in(self.period, own_only=True)
@@ -216,6 +227,8 @@ class TopPostsQuery(Query):
 
 class ContentTypeQuery(Query):
     """Own posts of the period per content type: count, engagements, engagements per view."""
+
+    cacheable = True
 
     def run(self) -> list[ContentTypeRow]:
         where, params = self.post_where_in(self.period, own_only=True)
@@ -233,9 +246,14 @@ class HashtagQuery(Query):
     JSON arrays are unnested in SQL: ``jsonb_array_elements_text`` on PostgreSQL, ``json_each``
     on SQLite."""
 
+    cacheable = True
+
     def __init__(self, *args, limit: int = 50, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.limit = limit
+
+    def cache_parts(self) -> tuple:
+        return (self.limit,)
 
     def run(self) -> list[HashtagRow]:
         where, params = self.post_where_in(self.period, own_only=True)
@@ -264,7 +282,10 @@ def visible_themes(membership: Membership):
 
 
 class ThemeQuery(Query):
-    """Own posts of the period per theme: count, engagements, engagements per view."""
+    """Own posts of the period per theme: count, engagements, engagements per view. The themes'
+    names and colours are facts too: ``analytics.services.themes`` changes the facts version."""
+
+    cacheable = True
 
     def run(self) -> list[ThemeRow]:
         where, params = self.post_where_in(self.period, own_only=True)

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from analytics.factcache import facts_changed
 from analytics.models import DAILY_FIELDS, METRIC_FIELDS, AccountDailyMetrics, Post, PostMetricsSnapshot
 from analytics.services.bulk import UpsertSpec, bulk_update, bulk_upsert, bulk_upsert_returning
 from networks.models import SocialAccount
@@ -207,6 +208,7 @@ def posts_save(*, account: SocialAccount, posts: Sequence[base.Post], captured_a
     _append_snapshots(
         account, ((ids[external_id], _counters(post.metrics)) for external_id, post in batch.items()), captured_at
     )
+    facts_changed(account.organization_id)
     return SavedPosts(inserted=len(batch) - len(stored), updated=len(stored), changed=frozenset(changed))
 
 
@@ -238,6 +240,7 @@ def post_metrics_save(
     if rows:
         bulk_update(POST_METRICS, rows)
         _append_snapshots(account, readings, captured_at)
+        facts_changed(account.organization_id)
     return frozenset(changed)
 
 
@@ -258,7 +261,11 @@ def daily_metrics_save(*, account: SocialAccount, rows: Sequence[base.DailyMetri
         (account.organization_id, account.pk, day, *(getattr(row, name) for name in DAILY_FIELDS), now)
         for day, row in by_day.items()
     )
-    return bulk_upsert(DAILY, values) if by_day else 0
+    if not by_day:
+        return 0
+    saved = bulk_upsert(DAILY, values)
+    facts_changed(account.organization_id)
+    return saved
 
 
 def _delete_posts_where(account: SocialAccount, **lookups: Any) -> int:
@@ -287,7 +294,10 @@ def _delete_posts_where(account: SocialAccount, **lookups: Any) -> int:
 @transaction.atomic
 def posts_delete(*, account: SocialAccount, external_ids: Sequence[str]) -> int:
     """Delete posts gone from the network (compliance) with their snapshots. Returns how many."""
-    return sum(_delete_posts_where(account, external_id__in=chunk) for chunk in _chunks(list(external_ids)))
+    deleted = sum(_delete_posts_where(account, external_id__in=chunk) for chunk in _chunks(list(external_ids)))
+    if deleted:
+        facts_changed(account.organization_id)
+    return deleted
 
 
 def snapshots_orphaned_delete() -> int:
@@ -308,3 +318,4 @@ def account_facts_delete(*, account: SocialAccount) -> None:
     """Delete every fact of one account (disconnection, a data-deletion request)."""
     _delete_posts_where(account)
     AccountDailyMetrics.objects.filter(organization_id=account.organization_id, account_id=account.pk).delete()
+    facts_changed(account.organization_id)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from accounts.models import Organization, Workspace
+from analytics.factcache import facts_changed
 from analytics.models import Post, PostKind, PostTheme, Theme, ThemeRule
 
 
@@ -37,6 +38,7 @@ def theme_create(
     theme = Theme.objects.create(organization=organization, workspace=workspace, name=name, color=color)
     if hashtags or words:
         ThemeRule.objects.create(organization=organization, theme=theme, hashtags=_clean(hashtags), words=_clean(words))
+    facts_changed(organization.pk)
     return theme
 
 
@@ -56,12 +58,14 @@ def theme_update(
         if words is not None:
             rule.words = _clean(words)
         rule.save()
+    facts_changed(theme.organization_id)  # the themes chart shows its name and colour
     return theme
 
 
 @transaction.atomic
 def theme_delete(*, theme: Theme) -> None:
     theme.delete()
+    facts_changed(theme.organization_id)
 
 
 @transaction.atomic
@@ -70,12 +74,14 @@ def post_theme_set(*, post: Post, theme: Theme) -> PostTheme:
     label, _created = PostTheme.objects.update_or_create(
         organization_id=post.organization_id, post=post, theme=theme, defaults={"source": PostTheme.Source.MANUAL}
     )
+    facts_changed(post.organization_id)
     return label
 
 
 @transaction.atomic
 def post_theme_remove(*, post: Post, theme: Theme) -> None:
     PostTheme.objects.filter(organization_id=post.organization_id, post=post, theme=theme).delete()
+    facts_changed(post.organization_id)
 
 
 def _matches(rule: ThemeRule, hashtags: set[str], words: set[str]) -> bool:
@@ -127,6 +133,8 @@ def themes_apply(
             batch = []
     if batch:
         added += _insert_new(organization, batch)
+    if added:
+        facts_changed(organization.pk)
     return added
 
 

@@ -292,12 +292,13 @@ def _grow(account: SocialAccount, n: int) -> None:
         make_daily(account, dt.date(2026, 11, 1) + dt.timedelta(days=i % 6), views=i) if i < 5 else None
 
 
-# Session, user, membership and the header (membership list, unread count): 5; the rest is the
+# Session, user, membership (which also fills the header's organisation switcher) and the
+# header's unread count: 4 (5 before the switcher reused the membership list); the rest is the
 # page's own reads, one statement per chart or table at most (the visible accounts are looked up
 # once per page), whatever the number of posts or accounts.
 # The account and post pages add one statement each for the sentiment of the messages received
 # (the inbox's registered text source).
-PAGES = {"dashboard": 11, "account": 16, "overview": 8, "post": 12}
+PAGES = {"dashboard": 10, "account": 15, "overview": 7, "post": 11}
 
 
 def _page_url(name: str, tenancy, facts) -> str:

@@ -1,7 +1,8 @@
 """One account's statistics: audience growth, daily metrics, the posts table with its filters, top
 posts, content types, hashtags, best time to post, and its sync status (from networks)."""
 
-from django.db.models import Q
+import functools
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -18,17 +19,21 @@ from analytics.queries.posts import (
     PostTableQuery,
     ThemeQuery,
     TopPostsQuery,
-    visible_themes,
 )
 from analytics.queries.sentiment import scoped_sentiment
 from analytics.templatetags.analytics import formatter
 from analytics.views.base import (
+    account_parts,
     chart_download,
+    facts_version,
+    fragment_key,
     int_list,
     organization_tz,
     page_template,
+    page_themes,
     period_choice,
     render_local,
+    theme_parts,
 )
 from analytics.views.display import post_displays, theme_options
 from analytics.views.sentiment import sentiment_block
@@ -130,68 +135,72 @@ def _page_number(request: HttpRequest) -> int:
 def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     account = network_selectors.account_for_member(request.membership, account_id)
     choice = period_choice(request)
-    themes = list(
-        visible_themes(request.membership)
-        .filter(Q(workspace__isnull=True) | Q(workspace_id=account.workspace_id))
-        .order_by("name")
-    )
+    themes = page_themes(request, account.workspace_id)
     filters, chosen = _post_filters(request, account.pk, {t.pk for t in themes})
     sort = request.GET.get("sort", "-published_at")
     if sort not in SORTS:
         sort = "-published_at"
     # One dict for the whole request: the queries below share the visible-account lookup.
-    base = {"membership": request.membership, "period": choice.period, "shared": {}}
+    shared = {"facts_version": facts_version(request)}
+    base = {"membership": request.membership, "period": choice.period, "shared": shared}
     # The theme chosen in the period form narrows every statistic of the account's posts (the
     # posts table, top posts, content types, hashtags, best time, the themes chart); the audience
     # and daily metrics are the network's per-account numbers, with no theme to narrow them by.
     account_only = Filters(account_ids=(account.pk,), theme_ids=chosen["theme_ids"])
     org = request.organization
-    series_cache: dict[str, dict] = {}
+    # Memoised: the page's template and a download may ask for the same value more than once.
 
+    @functools.cache
     def series() -> dict:
         # The audience and the daily metrics charts read the same daily rows: one query for both.
-        if "series" not in series_cache:
-            metrics = AUDIENCE_METRICS + DAILY_METRICS
-            series_cache["series"] = DailyMetricsSeriesQuery(org, account=account, metrics=metrics, **base).run()
-        return series_cache["series"]
+        metrics = AUDIENCE_METRICS + DAILY_METRICS
+        return DailyMetricsSeriesQuery(org, account=account, metrics=metrics, **base).result()
 
+    @functools.cache
     def audience() -> charts.Chart:
         return charts.audience_chart(audience_points(series()))
 
+    @functools.cache
     def daily() -> charts.Chart:
         return charts.daily_metrics_chart({m: series()[m] for m in DAILY_METRICS}, daily_labels())
 
+    @functools.cache
     def content_types() -> charts.Chart:
-        rows = ContentTypeQuery(org, filters=account_only, **base).run()
+        rows = ContentTypeQuery(org, filters=account_only, **base).result()
         return charts.content_type_chart(rows, dict(ContentType.choices))
 
+    @functools.cache
     def hashtags() -> charts.Chart:
-        return charts.hashtag_chart(HashtagQuery(org, filters=account_only, **base).run())
+        return charts.hashtag_chart(HashtagQuery(org, filters=account_only, **base).result())
 
+    @functools.cache
     def best_time():
-        return BestTimeQuery(org, account=account, filters=account_only, **base).run()
+        return BestTimeQuery(org, account=account, filters=account_only, **base).result()
 
+    @functools.cache
     def by_theme() -> charts.Chart:
-        return charts.theme_chart(ThemeQuery(org, filters=account_only, **base).run())
+        return charts.theme_chart(ThemeQuery(org, filters=account_only, **base).result())
 
+    @functools.cache
     def posts_page(page_size: int = PAGE_SIZE, page: int = 1):
-        return PostTableQuery(org, filters=filters, sort=sort, page=page, page_size=page_size, **base).run()
+        return PostTableQuery(org, filters=filters, sort=sort, page=page, page_size=page_size, **base).result()
 
+    @functools.cache
     def top() -> list:
-        return TopPostsQuery(org, filters=account_only, limit=5, **base).run()
+        return TopPostsQuery(org, filters=account_only, limit=5, **base).result()
 
+    @functools.cache
     def sentiment() -> dict:
-        # What people wrote to the account (comments, mentions, messages the inbox registered).
-        if "sentiment" not in series_cache:
-            summary = scoped_sentiment(
-                organization=org,
-                scope="account",
-                object_id=account.pk,
-                start=choice.period.start,
-                end=choice.period.end,
-            )
-            series_cache["sentiment"] = sentiment_block(summary)
-        return series_cache["sentiment"]
+        # What people wrote to the account (comments, mentions, messages the inbox registered):
+        # not facts of the fact store, so never cached (the page renders it live).
+        summary = scoped_sentiment(
+            organization=org,
+            scope="account",
+            object_id=account.pk,
+            start=choice.period.start,
+            end=choice.period.end,
+        )
+        return sentiment_block(summary)
 
     downloads = {
         "audience": audience,
@@ -210,10 +219,12 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     download = chart_download(request, downloads, account.display_name)
     if download is not None:
         return download
-    page = posts_page(page=_page_number(request))
+    page_number = _page_number(request)
     # The tables' cells are formatted here, once per table (analytics/views/display.py).
     fmt, tz = formatter(), organization_tz(org)
-    top_posts = top()
+    can_label = bool(themes) and role_can(request.membership.role, Capability.MANAGE_WORKSPACES)
+    # Lazy (memoised callables the template calls): a fragment read from the facts cache
+    # ({% factcache %}) runs none of the queries behind it.
     context = {
         "account": account,
         "choice": choice,
@@ -222,23 +233,26 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         "themes": themes,
         "theme_options": theme_options(themes),
         # Labelling by hand from the table: managers and above, when there is a theme to give.
-        "can_label": bool(themes) and role_can(request.membership.role, Capability.MANAGE_WORKSPACES),
+        "can_label": can_label,
         "chosen": chosen,
         "theme_ids": chosen["theme_ids"],
         "sort": sort,
         "sorts": sort_labels(),
         "kinds": PostKind.choices,
         "content_types": ContentType.choices,
-        "page": page,
-        "page_rows": post_displays(page.items, org_slug=org.slug, tz=tz, fmt=fmt),
-        "top_posts": post_displays(top_posts, org_slug=org.slug, tz=tz, fmt=fmt),
-        "audience_chart": audience(),
-        "daily_chart": daily(),
-        "content_type_chart": content_types(),
-        "hashtag_chart": hashtags(),
-        "best_time": charts.best_time_grid(best_time()),
-        "theme_chart": by_theme() if themes else None,
+        "page": lambda: posts_page(page=page_number),
+        "page_rows": functools.cache(
+            lambda: post_displays(posts_page(page=page_number).items, org_slug=org.slug, tz=tz, fmt=fmt)
+        ),
+        "top_posts": functools.cache(lambda: post_displays(top(), org_slug=org.slug, tz=tz, fmt=fmt)),
+        "audience_chart": audience,
+        "daily_chart": daily,
+        "content_type_chart": content_types,
+        "hashtag_chart": hashtags,
+        "best_time": functools.cache(lambda: charts.best_time_grid(best_time())),
+        "theme_chart": by_theme if themes else None,
         "sentiment": sentiment(),
+        "fact_key": fragment_key(request, choice, account_parts([account]), theme_parts(themes), can_label),
     }
     template = page_template(request, "analytics/account.html", "analytics/_account_body.html")
     return render_local(request, template, context)

@@ -6,16 +6,20 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
+from analytics import factcache
 from analytics.charts import Chart
+from analytics.models import Theme
 from analytics.queries.params import PRESETS, Period, period_from_request
+from analytics.queries.posts import visible_themes
 from overgraph.exports import Sheet, csv_response, xlsx_response
 
 DEFAULT_PRESET = "28d"
@@ -76,6 +80,66 @@ def int_list(request: HttpRequest, name: str) -> tuple[int, ...]:
         except ValueError:
             continue
     return tuple(values)
+
+
+def facts_version(request: HttpRequest) -> str | None:
+    """The organisation's facts version, read once per request."""
+    if not hasattr(request, "facts_version"):
+        request.facts_version = factcache.facts_version(request.organization.pk)
+    return request.facts_version
+
+
+def page_themes(request: HttpRequest, workspace_id: int) -> list[Theme]:
+    """The themes a page offers: the organisation's and the workspace's, among those the member
+    sees, by name. Themes are facts (``analytics.services.themes`` changes the facts version):
+    read from the facts cache."""
+    membership = request.membership
+
+    def read() -> list[Theme]:
+        themes = visible_themes(membership).filter(Q(workspace__isnull=True) | Q(workspace_id=workspace_id))
+        return list(themes.order_by("name"))
+
+    parts = ("page_themes", factcache.visible_scope(membership), workspace_id)
+    return factcache.cached(request.organization.pk, parts, read, version=facts_version(request))
+
+
+def fragment_key(request: HttpRequest, choice: PeriodChoice, *parts) -> str | None:
+    """The key of a statistics page's cached fragments (``{% factcache %}``,
+    analytics/templatetags/factcache.py), or None when the facts cache is off or unreachable.
+
+    Besides the organisation's facts version it holds everything the fragments are rendered from
+    that is not a fact: the address and query string (the object shown, filters, sort, page,
+    the download links), the period as resolved today, the language and time zone, what the
+    member may see, and ``parts``: the rows of this request's reads the fragments show (the
+    accounts, the themes)."""
+    organization = request.organization
+    version = facts_version(request)
+    if version is None:
+        return None
+    return factcache.entry_key(
+        organization.pk,
+        version,
+        (
+            request.path,
+            sorted(request.GET.lists()),
+            choice.preset,
+            choice.period,
+            choice.error,
+            get_language(),
+            organization.time_zone,
+            factcache.visible_scope(request.membership),
+            *parts,
+        ),
+    )
+
+
+def account_parts(accounts) -> tuple:
+    """What a page shows of its accounts (and what keys their numbers), for ``fragment_key``."""
+    return tuple((a.pk, a.network, a.workspace_id, a.name, a.handle, a.status, a.last_synced_at) for a in accounts)
+
+
+def theme_parts(themes) -> tuple:
+    return tuple((t.pk, t.name, t.color, t.workspace_id) for t in themes)
 
 
 def render_local(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:

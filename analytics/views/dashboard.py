@@ -1,7 +1,8 @@
 """The workspace dashboard: headline numbers with their previous period, the networks side by
 side, the activity mix and the themes, for a period and an optional theme."""
 
-from django.db.models import Q
+import functools
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -11,8 +12,19 @@ from accounts.selectors import workspace_for_member
 from analytics import charts
 from analytics.queries.overview import OverviewQuery
 from analytics.queries.params import Filters
-from analytics.queries.posts import ActivityMixQuery, ThemeQuery, visible_themes
-from analytics.views.base import chart_download, int_list, page_template, period_choice, render_local
+from analytics.queries.posts import ActivityMixQuery, ThemeQuery
+from analytics.views.base import (
+    account_parts,
+    chart_download,
+    facts_version,
+    fragment_key,
+    int_list,
+    page_template,
+    page_themes,
+    period_choice,
+    render_local,
+    theme_parts,
+)
 from networks import selectors as network_selectors
 
 
@@ -32,26 +44,27 @@ def kpi_table(overview) -> charts.Table:
 def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     choice = period_choice(request)
-    themes = list(
-        visible_themes(request.membership).filter(Q(workspace__isnull=True) | Q(workspace=workspace)).order_by("name")
-    )
+    themes = page_themes(request, workspace.pk)
     theme_ids = tuple(t for t in int_list(request, "theme") if t in {theme.pk for theme in themes})
     query_args = {
         "membership": request.membership,
         "period": choice.period,
         "filters": Filters(workspace_id=workspace.pk, theme_ids=theme_ids),
         # One dict for the whole request: the queries below share the visible-account lookup.
-        "shared": {},
+        "shared": {"facts_version": facts_version(request)},
     }
 
+    @functools.cache
     def overview():
-        return OverviewQuery(request.organization, **query_args).run()
+        return OverviewQuery(request.organization, **query_args).result()
 
+    @functools.cache
     def activity() -> charts.Chart:
-        return charts.activity_mix_chart(ActivityMixQuery(request.organization, **query_args).run())
+        return charts.activity_mix_chart(ActivityMixQuery(request.organization, **query_args).result())
 
+    @functools.cache
     def by_theme() -> charts.Chart:
-        return charts.theme_chart(ThemeQuery(request.organization, **query_args).run())
+        return charts.theme_chart(ThemeQuery(request.organization, **query_args).result())
 
     downloads = {
         "kpis": lambda: charts.Chart("kpis", _("Headline numbers"), "engagement", kpi_table(overview())),
@@ -62,20 +75,26 @@ def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse
     download = chart_download(request, downloads, workspace.name)
     if download is not None:
         return download
-    result = overview()
-    kpis = [(attr, label, slug, getattr(result.total, attr)) for attr, label, slug in charts.kpi_fields()]
+    accounts = list(network_selectors.accounts_of_workspace(workspace))
+    # Lazy (memoised callables the template calls): a fragment read from the facts cache
+    # ({% factcache %}) runs none of the queries behind it.
     context = {
         "workspace": workspace,
         "choice": choice,
-        "overview": result,
-        "kpis": kpis,
-        "networks": [(charts.network_name(n), item) for n, item in result.by_network.items()],
-        "network_chart": charts.network_comparison_chart(result),
-        "activity_chart": activity(),
-        "theme_chart": by_theme() if themes else None,
+        "overview": overview,
+        "kpis": functools.cache(
+            lambda: [(attr, label, slug, getattr(overview().total, attr)) for attr, label, slug in charts.kpi_fields()]
+        ),
+        "networks": functools.cache(
+            lambda: [(charts.network_name(n), item) for n, item in overview().by_network.items()]
+        ),
+        "network_chart": functools.cache(lambda: charts.network_comparison_chart(overview())),
+        "activity_chart": activity,
+        "theme_chart": by_theme if themes else None,
         "themes": themes,
         "theme_ids": theme_ids,
-        "accounts": list(network_selectors.accounts_of_workspace(workspace)),
+        "accounts": accounts,
+        "fact_key": fragment_key(request, choice, account_parts(accounts), theme_parts(themes)),
     }
     template = page_template(request, "analytics/dashboard.html", "analytics/_dashboard_body.html")
     return render_local(request, template, context)
