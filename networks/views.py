@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import org_view
@@ -272,7 +273,9 @@ def facebook_choose(request: HttpRequest) -> HttpResponse:
                 instagram_workspaces=instagrams,
             )
             del request.session[PENDING_KEY]
-            messages.success(request, _("%(count)s accounts connected.") % {"count": len(connected)})
+            count = len(connected)
+            message = ngettext("%(count)s account connected.", "%(count)s accounts connected.", count)
+            messages.success(request, message % {"count": count})
             return redirect(_workspace_url(request.organization.slug, default or connected[0].workspace_id))
     return render(
         request,

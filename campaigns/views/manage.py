@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -272,9 +273,9 @@ def campaign_picks(request: HttpRequest, campaign_id: int) -> HttpResponse:
             error = str(failure)
             messages.error(request, error)
         else:
-            messages.success(
-                request, _("Photo of the day for %(day)s: %(credit)s") % {"day": day.isoformat(), "credit": pick.credit}
-            )
+            when = date_format(day)  # "1 décembre 2026" in French, not the ISO date
+            message = _("Photo of the day for %(day)s: %(credit)s") % {"day": when, "credit": pick.credit}
+            messages.success(request, message)
             return redirect(f"{request.path}?day={day.isoformat()}")
     start = today - dt.timedelta(days=CALENDAR_DAYS_BEFORE)
     context = {

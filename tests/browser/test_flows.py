@@ -17,14 +17,18 @@ sync that connecting queues, and the report's build, are done before the next pa
 runs only: one set per size, linked from the README)."""
 
 import datetime as dt
+import io
 import os
 import subprocess
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django_scopes import scope, scopes_disabled
+from PIL import Image, ImageDraw
 
 from accounts.models import Role
 from analytics.factstore import DatabaseFactStore
@@ -40,7 +44,10 @@ from tests.browser.pages import CSP_PROBE, wait_until
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FLOW_SCREENSHOTS = SCREENSHOTS_DIR / "flows"
-SYNC_TIMEOUT_MS = 60_000
+INLINE_TASK_TIMEOUT_MS = 60_000
+# A French town's browser; the organisation's language is English (tenancy): whatever the run's
+# language, some pages show the other one until the switch is used.
+BROWSER_LANGUAGE = "fr"
 ANSWER = "Merci, nous transmettons au service concerné."
 
 
@@ -82,6 +89,17 @@ class Flow:
         self.page.wait_for_load_state()
 
 
+def landscape(sky: tuple[int, int, int], ground: tuple[int, int, int]) -> bytes:
+    """A small picture for the contest (a sky, a sun, hills), so the screenshots show photos."""
+    image = Image.new("RGB", (480, 480), sky)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((330, 60, 410, 140), fill=(255, 220, 110))
+    draw.polygon([(0, 330), (160, 250), (320, 320), (480, 240), (480, 480), (0, 480)], fill=ground)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def quick_reports(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -106,8 +124,15 @@ def day(tenancy, simulated_networks, settings, live_server):
         contest_opens_at=now - dt.timedelta(days=1),
         contest_closes_at=now + dt.timedelta(days=7),
     )
-    granted(campaign, author="marie.b92", in_contest=True, likes=50)
-    granted(campaign, author="paul_photo", in_contest=True, likes=1)
+    for author, likes, sky, ground in (
+        ("marie.b92", 50, (120, 170, 230), (70, 140, 80)),
+        ("paul_photo", 1, (240, 170, 120), (150, 110, 80)),
+    ):
+        media = granted(campaign, author=author, in_contest=True, likes=likes, with_file=False)
+        with scope(organization=campaign.organization):
+            media.file.save(f"{media.key}.jpg", ContentFile(landscape(sky, ground)), save=False)
+            media.file_type = "image/jpeg"
+            media.save()
     yield SimpleNamespace(campaign=campaign, network=simulated_networks)
     set_network_now(None)
 
@@ -120,8 +145,7 @@ def language(request) -> str:
 @pytest.mark.usefixtures("celery_eager", "quick_reports")
 def test_a_community_managers_day(tenancy, day, new_page, viewport, language):
     campaign, simulated_networks, org_a = day.campaign, day.network, tenancy.org_a
-    other = "en" if language == "fr" else "fr"
-    flow = Flow(new_page(viewport, language=other), viewport, language)  # the browser asks for the other one
+    flow = Flow(new_page(viewport, language=BROWSER_LANGUAGE), viewport, language)
     page = flow.page
 
     # Language, then log in.
@@ -156,8 +180,8 @@ def test_a_community_managers_day(tenancy, day, new_page, viewport, language):
     page.select_option(f"#page_{BOULOGNE.fb_page_id}", str(tenancy.a1.pk))
     page.select_option(f"#ig_{BOULOGNE.fb_page_id}", "")  # the page only: one sync to arrange
     # The worker's first sync runs inline (Celery eager): the session's first one warms the simulator up.
-    page.get_by_role("button", name=flow.t("Connect"), exact=True).click(timeout=SYNC_TIMEOUT_MS)
-    page.wait_for_url("**" + workspace_url, timeout=SYNC_TIMEOUT_MS)
+    page.get_by_role("button", name=flow.t("Connect"), exact=True).click(timeout=INLINE_TASK_TIMEOUT_MS)
+    page.wait_for_url("**" + workspace_url, timeout=INLINE_TASK_TIMEOUT_MS)
     card = page.locator(".card.account[data-network=facebook]")
     assert BOULOGNE.name in card.inner_text() and card.get_attribute("data-status") == "active"
     flow.check("connect")
@@ -191,16 +215,18 @@ def test_a_community_managers_day(tenancy, day, new_page, viewport, language):
     assert [s.text for s in simulated_networks.sim.inbox.sent] == [ANSWER]
     flow.check("inbox-answer")
 
-    # Pick the photo of the day (tomorrow's: today's may already be taken by the time zone's day).
+    # Plan tomorrow's photo of the day.
     flow.menu(reverse("campaign_list", kwargs={"org": org_a.slug}))
     page.get_by_role("link", name=campaign.name).click()
     page.locator("nav.tabs").get_by_role("link", name=flow.t("Photo of the day")).click()
-    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    page.locator(f"a.cal-day[href='?day={tomorrow}']").click()
-    page.wait_for_url(f"**day={tomorrow}")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    page.locator(f"a.cal-day[href='?day={tomorrow.isoformat()}']").click()
+    page.wait_for_url(f"**day={tomorrow.isoformat()}")
     page.locator("[data-testid=pick]").first.click()
     page.wait_for_load_state()
     assert page.locator("[data-testid=credit]").inner_text() == "📷 @marie.b92 — #InstaBoulogne"
+    with translation.override(language):
+        assert date_format(tomorrow) in page.locator(".messages").inner_text()  # "1 décembre 2026", not ISO
     flow.check("photo-of-the-day")
     page.locator("nav.tabs").get_by_role("link", name=flow.t("Contest")).click()
     public_url = page.locator("main a[href^='http'][href*='/contest/']").get_attribute("href")
@@ -209,9 +235,9 @@ def test_a_community_managers_day(tenancy, day, new_page, viewport, language):
     page.goto(workspace_url)
     page.locator(f"a[href='{reverse('reports_home', kwargs=in_a1)}']").click()
     page.select_option("#id_language", language)
-    page.get_by_role("button", name=flow.t("Build the report")).click()
+    page.get_by_role("button", name=flow.t("Build the report")).click(timeout=INLINE_TASK_TIMEOUT_MS)
     download_button = page.get_by_role("link", name=flow.t("Download the PDF"))
-    download_button.wait_for()
+    download_button.wait_for(timeout=INLINE_TASK_TIMEOUT_MS)
     flow.check("report")
     with page.expect_download() as info:
         download_button.click()
@@ -221,7 +247,7 @@ def test_a_community_managers_day(tenancy, day, new_page, viewport, language):
     assert flow.t("Executive summary") in text and "facebook.com/VilledeBoulogneBillancourt/posts/" in text
 
     # A resident votes on the public page: no account, another browser.
-    resident = Flow(new_page(viewport, language=other), viewport, language)
+    resident = Flow(new_page(viewport, language=BROWSER_LANGUAGE), viewport, language)
     resident.page.goto(public_url)  # in the organisation's language, until the resident picks theirs
     resident.page.locator(f"form.lang button[value={language}]").click()
     resident.page.wait_for_load_state()
@@ -231,5 +257,5 @@ def test_a_community_managers_day(tenancy, day, new_page, viewport, language):
     resident.check("contest-vote")
 
     with scope(organization=org_a):
-        assert DailyPick.objects.get(campaign=campaign).day.isoformat() == tomorrow
+        assert DailyPick.objects.get(campaign=campaign).day == tomorrow
         assert Vote.objects.filter(campaign=campaign).count() == 1
