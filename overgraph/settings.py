@@ -395,7 +395,7 @@ X_API_BASE_URL = env.str("X_API_BASE_URL", default=SIMULATOR_URL or "https://api
 # https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
 X_AUTHORIZE_URL = env.str(
     "X_AUTHORIZE_URL",
-    default=f"{SIMULATOR_URL}/i/oauth2/authorize" if SIMULATOR_URL else "https://twitter.com/i/oauth2/authorize",
+    default=f"{SIMULATOR_URL}/i/oauth2/authorize" if SIMULATOR_URL else "https://x.com/i/oauth2/authorize",
 )
 X_TOKEN_URL = env.str(
     "X_TOKEN_URL", default=f"{SIMULATOR_URL}/2/oauth2/token" if SIMULATOR_URL else "https://api.x.com/2/oauth2/token"
@@ -412,9 +412,12 @@ FACEBOOK_DIALOG_URL = env.str("FACEBOOK_DIALOG_URL", default=SIMULATOR_URL or "h
 # The connect buttons post to us and we answer with a redirect to the network's consent screen:
 # Chromium checks that redirect against the page's form-action, so the screens' origins are allowed.
 # https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Content-Security-Policy/form-action
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
-    f"{url.scheme}://{url.netloc}" for url in map(urlsplit, (X_AUTHORIZE_URL, FACEBOOK_DIALOG_URL))
-]
+# The check covers the networks' own redirects too (twitter.com -> x.com, www -> m.facebook.com on
+# phones), so the real hosts' sister origins are allowed with them.
+_CONSENT_ORIGINS = [f"{url.scheme}://{url.netloc}" for url in map(urlsplit, (X_AUTHORIZE_URL, FACEBOOK_DIALOG_URL))]
+if not SIMULATOR_URL:
+    _CONSENT_ORIGINS += ["https://x.com", "https://twitter.com", "https://www.facebook.com", "https://m.facebook.com"]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += list(dict.fromkeys(_CONSENT_ORIGINS))
 # Against the simulator in development, placeholder app credentials (it accepts any) so the demo
 # connects accounts with no configuration; real hosts need the real ones.
 _SIMULATED_APP = "overgraph-simulator" if SIMULATOR_URL and not PRODUCTION else ""
