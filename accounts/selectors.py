@@ -4,19 +4,62 @@ Another tenant's object, a workspace a client was not granted, and a missing obj
 the same 404, so nothing reveals that an id exists elsewhere.
 """
 
-from django.db.models import QuerySet
+import functools
+
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.http import Http404
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from accounts.models import AuditEvent, Invitation, Membership, Notification, Organization, User, Workspace
 from accounts.roles import sees_every_workspace
 
 
+def _converters(fields) -> list[list]:
+    """Each field's database converters, as the ORM's compiler applies them (SQLite's dates,
+    booleans, JSON)."""
+    return [connection.ops.get_db_converters(f.cached_col) + f.cached_col.get_db_converters(connection) for f in fields]
+
+
+def _from_row(model, fields, converters, values) -> Model:
+    converted = []
+    for field, field_converters, raw in zip(fields, converters, values, strict=True):
+        value = raw
+        for convert in field_converters:
+            value = convert(value, field.cached_col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+@functools.cache
+def _memberships_sql(vendor: str) -> str:
+    """``Membership.objects.filter(user=…).select_related("organization").order_by("organization__name")``
+    written once: the ORM compiled it again on every page (docs/performance.md "Load")."""
+    columns = [f"m.{f.column}" for f in Membership._meta.concrete_fields]
+    columns += [f"o.{f.column}" for f in Organization._meta.concrete_fields]
+    return (
+        f"SELECT {', '.join(columns)} FROM {Membership._meta.db_table} m"  # noqa: S608 — names from model metadata
+        f" JOIN {Organization._meta.db_table} o ON o.id = m.organization_id WHERE m.user_id = %s ORDER BY o.name, m.id"
+    )
+
+
 def memberships_of(user: User) -> list[Membership]:
-    """Every organisation the person belongs to, for the switcher (one query)."""
-    # Explicit escape hatch: a person's memberships span tenants by definition.
-    with scopes_disabled():
-        return list(Membership.objects.filter(user=user).select_related("organization").order_by("organization__name"))
+    """Every organisation the person belongs to, for the switcher (one query), by name.
+
+    Explicit SQL (a person's memberships span tenants by definition: no scope applies)."""
+    membership_fields, organization_fields = Membership._meta.concrete_fields, Organization._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(_memberships_sql(connection.vendor), [user.pk])
+        rows = cursor.fetchall()
+    split = len(membership_fields)
+    membership_converters, organization_converters = _converters(membership_fields), _converters(organization_fields)
+    memberships = []
+    for row in rows:
+        membership = _from_row(Membership, membership_fields, membership_converters, row[:split])
+        organization = _from_row(Organization, organization_fields, organization_converters, row[split:])
+        Membership.organization.field.set_cached_value(membership, organization)
+        memberships.append(membership)
+    return memberships
 
 
 def membership_among(memberships: list[Membership], organization_slug: str) -> Membership:
@@ -114,8 +157,15 @@ def audit_events_of(organization: Organization) -> QuerySet[AuditEvent]:
 
 
 def unread_notification_count(user: User, organization: Organization) -> int:
-    with scope(organization=organization):
-        return Notification.objects.filter(organization=organization, user=user, read_at__isnull=True).count()
+    """The bell's number, on every page: explicit SQL (index notification_unread), the ORM's
+    ``count()`` cost ~1 ms of Python to compile (docs/performance.md "Load")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {Notification._meta.db_table}"  # noqa: S608 — the table's name from model metadata
+            " WHERE organization_id = %s AND user_id = %s AND read_at IS NULL",
+            [organization.pk, user.pk],
+        )
+        return cursor.fetchone()[0]
 
 
 def notifications_for(user: User, organization: Organization) -> QuerySet[Notification]:
