@@ -149,6 +149,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     # Django's Redis backend, one client per connection pool (overgraph/cache.py).
     CACHES = {"default": {"BACKEND": "overgraph.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis, written through to the database (overgraph/sessions.py).
+    SESSION_ENGINE = "overgraph.sessions"
 else:
     # The database cache is shared by every process of the embedded setup (a per-process memory
     # cache would let an attacker spread login attempts over gunicorn workers).
