@@ -133,6 +133,19 @@ def backend_for(model_path: str | None):
     return TransformerBackend(model_path) if model_path else RulesBackend()
 
 
+def evaluate(gold: list[str], predicted: list[str], title: str) -> float:
+    """Log the macro-F1, per-class precision and recall and the confusion matrix; the macro-F1."""
+    f1, per_class = macro_f1(gold, predicted)
+    log(f"{title}: macro-F1 {f1:.1f}")
+    for label, scores in per_class.items():
+        log(f"  {label:8} precision {100 * scores['precision']:5.1f}  recall {100 * scores['recall']:5.1f}")
+    log("  confusion (rows gold, columns predicted, order neg/neu/pos):")
+    for g in LABELS:
+        row = [sum(1 for a, b in zip(gold, predicted, strict=True) if a == g and b == p) for p in LABELS]
+        log(f"    {g:8} {row}")
+    return round(f1, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("SENTIMENT_BENCH_DATA", DEFAULT_DATA)))
@@ -153,15 +166,7 @@ def main() -> None:
     for folder, language in FOLDERS.items():
         texts, gold = load(args.data / folder, split)
         predicted = [label for label, _ in backend.predict(texts, [language] * len(texts))]
-        f1, per_class = macro_f1(gold, predicted)
-        result[f"{language}_macro_f1"] = round(f1, 1)
-        log(f"{folder} {split} ({len(texts)} texts): macro-F1 {f1:.1f}")
-        for label, scores in per_class.items():
-            log(f"  {label:8} precision {100 * scores['precision']:5.1f}  recall {100 * scores['recall']:5.1f}")
-        log("  confusion (rows gold, columns predicted, order neg/neu/pos):")
-        for g in LABELS:
-            row = [sum(1 for a, b in zip(gold, predicted, strict=True) if a == g and b == p) for p in LABELS]
-            log(f"    {g:8} {row}")
+        result[f"{language}_macro_f1"] = evaluate(gold, predicted, f"{folder} {split} ({len(texts)} texts)")
         all_texts += texts
         all_languages += [language] * len(texts)
 
@@ -169,15 +174,8 @@ def main() -> None:
     if tweeteval:
         texts, gold = tweeteval
         predicted = [label for label, _ in backend.predict(texts, ["en"] * len(texts))]
-        f1, per_class = macro_f1(gold, predicted)
-        result["en_tweeteval_macro_f1"] = round(f1, 1)
-        log(f"tweeteval {split} ({len(texts)} English texts, never tuned on): macro-F1 {f1:.1f}")
-        for label, scores in per_class.items():
-            log(f"  {label:8} precision {100 * scores['precision']:5.1f}  recall {100 * scores['recall']:5.1f}")
-        log("  confusion (rows gold, columns predicted, order neg/neu/pos):")
-        for g in LABELS:
-            row = [sum(1 for a, b in zip(gold, predicted, strict=True) if a == g and b == p) for p in LABELS]
-            log(f"    {g:8} {row}")
+        title = f"tweeteval {split} ({len(texts)} English texts, never tuned on)"
+        result["en_tweeteval_macro_f1"] = evaluate(gold, predicted, title)
 
     # Warm throughput on one core (this process is single-threaded).
     backend.predict(all_texts[:50], all_languages[:50])

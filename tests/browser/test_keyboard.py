@@ -22,7 +22,7 @@ from networks.sync.clock import set_network_now
 from networks.sync.engine import account_sync
 from networks.sync.factstore import register_fact_store
 from networks.tests.factories import make_account
-from tests.browser.pages import CSP_PROBE, wait_until
+from tests.browser.pages import CSP_PROBE, open_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,11 +116,7 @@ def dashboard(tenancy):
 
 
 def open_dashboard(new_page, viewport, user, url):
-    page = new_page(viewport, user=user)
-    page.add_init_script(CSP_PROBE)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
+    page, errors = open_page(new_page, viewport, user, url)
     page.wait_for_load_state("load")
     return page, errors
 
