@@ -8,8 +8,9 @@ makes one session per simulated user (members of the agency, logged in server-si
 benchmark measures pages, not password hashing), starts gunicorn in production mode (DEBUG off,
 the connection pool on, Redis as cache) and runs locust headless, as its own process (locust
 patches the standard library with gevent: ../shared/ENVIRONMENT.md), with bench/locustfile.py: a
-mix of the workspace overview page, the account page and the overview API. Stats are reset once
-every user is running (warm), then measured for ``--seconds``.
+mix of the workspace overview page, the account page and the overview API. Every page and API
+answer of the mix is requested once first (warm caches: the facts cache holds them, as between
+two syncs), stats are reset once every user is running, then measured for ``--seconds``.
 
 One JSON line: ``{"benchmark":"load","users":…,"rps":…,"p95_ms":…,"errors":…}`` plus p50, the
 request count and the gunicorn worker count. Goal (not asserted here): ≥ 200 req/s, 0 errors.
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
@@ -97,6 +98,21 @@ def _wait_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("gunicorn did not answer")
+
+
+def _warm(base: str, plan: dict) -> int:
+    """Every page and API answer of the mix once, as one of the users: the facts cache then holds
+    them (analytics/factcache.py), as it does in production between two syncs. Returns how many."""
+    org = plan["org"]
+    paths = [f"/o/{org}/w/{w}/dashboard/" for w in plan["workspaces"]]
+    paths += [f"/o/{org}/accounts/{a}/stats/" for a in plan["accounts"]]
+    paths += [f"/api/v1/organizations/{org}/overview/?workspace={w}" for w in plan["workspaces"]]
+    headers = {"Cookie": f"sessionid={plan['sessions'][0]}", "Accept-Language": "fr"}
+    for path in paths:
+        with urlopen(Request(base + path, headers=headers), timeout=60) as answer:  # noqa: S310 — our loopback server
+            if answer.status != 200:
+                raise RuntimeError(f"{path} answered {answer.status} while warming")
+    return len(paths)
 
 
 def _aggregated(prefix: str) -> dict:
@@ -192,6 +208,7 @@ def main() -> int:
             start_new_session=True,
         )
         _wait_up(base, server)
+        warmed = _warm(base, plan)
         spawn_rate = max(10, users // 5)  # everyone running within ~5 s, then stats reset: warm
         subprocess.run(  # noqa: S603 — locust, fixed arguments
             [
@@ -234,6 +251,7 @@ def main() -> int:
                 "seconds": seconds,
                 "gunicorn_workers": options.workers,
                 "gunicorn_threads": options.threads,
+                "warmed_urls": warmed,
                 "posts": plan["tenant"]["posts"],
                 "snapshots": plan["tenant"]["snapshots"],
                 **result,
