@@ -51,4 +51,4 @@ def test_it_reads_the_reports_page_in_constant_queries(tenancy, login):
     few = count(alice, url)
     add_objects(tenancy, 6)
     assert count(alice, url) == few
-    assert few == 12, few
+    assert few == 11, few  # 4 of them are the page frame's: session, user, memberships, unread notifications
