@@ -14,35 +14,8 @@ from inbox.models import Direction, Message
 
 
 def received_messages(organization, workspace, start: dt.date, end: dt.date, limit: int) -> list:
-    from analytics.text.sources import TextRow
-
-    zone = zoneinfo.ZoneInfo(organization.time_zone)
-    low = dt.datetime.combine(start, dt.time(0), tzinfo=zone)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
-    with scope(organization=organization):
-        rows = (
-            Message.objects.filter(
-                organization=organization,
-                thread__workspace=workspace,
-                direction=Direction.IN,
-                sent_at__gte=low,
-                sent_at__lt=high,
-            )
-            .annotate(day=TruncDate("sent_at", tzinfo=zone))
-            .order_by("-sent_at")
-            .values("day", "text", "sentiment", "sentiment_score", "author_name", "thread_id")[:limit]
-        )
-        return [
-            TextRow(
-                day=row["day"],
-                text=row["text"],
-                sentiment=row["sentiment"] or None,
-                score=row["sentiment_score"],
-                author=row["author_name"],
-                url=reverse("inbox_thread", kwargs={"org": organization.slug, "thread_id": row["thread_id"]}),
-            )
-            for row in rows
-        ]
+    """Comments, mentions and private messages the workspace's accounts received."""
+    return _received_about(organization, start, end, limit, workspace=workspace)
 
 
 def _received_about(organization, start: dt.date, end: dt.date, limit: int, **about) -> list:
