@@ -12,6 +12,21 @@ from analytics.views.base import organization_tz
 from networks import selectors as network_selectors
 
 
+def points_json(points) -> list[dict]:
+    """The API shape of sentiment counts over time (one entry per day or week)."""
+    return [
+        {
+            "start": p.start,
+            "negative": p.negative,
+            "neutral": p.neutral,
+            "positive": p.positive,
+            "not_analysed": p.not_analysed,
+            "negative_share": p.negative_share,
+        }
+        for p in points
+    ]
+
+
 def summary_json(summary: SentimentSummary) -> dict:
     """The API shape of a sentiment summary (negative_share null: not available)."""
     return {
@@ -23,17 +38,7 @@ def summary_json(summary: SentimentSummary) -> dict:
         "analysed": summary.analysed,
         "negative_share": summary.negative_share,
         "truncated": summary.truncated,
-        "sentiment": [
-            {
-                "start": p.start,
-                "negative": p.negative,
-                "neutral": p.neutral,
-                "positive": p.positive,
-                "not_analysed": p.not_analysed,
-                "negative_share": p.negative_share,
-            }
-            for p in summary.points
-        ],
+        "sentiment": points_json(summary.points),
         "most_negative": [
             {
                 "day": t.day,

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from accounts.api import OrganizationAPIView
 from accounts.selectors import workspace_for_member
 from analytics.api import ERRORS
+from analytics.api_sentiment import points_json
 from analytics.queries.voice import PERIODS, workspace_voice
 from analytics.text import sources as text_sources
 from analytics.views.base import local_today
@@ -69,17 +70,7 @@ class WorkspaceVoice(OrganizationAPIView):
                 "analysed": voice.analysed,
                 "negative_share": voice.negative_share,
                 "truncated": voice.truncated,
-                "sentiment": [
-                    {
-                        "start": p.start,
-                        "negative": p.negative,
-                        "neutral": p.neutral,
-                        "positive": p.positive,
-                        "not_analysed": p.not_analysed,
-                        "negative_share": p.negative_share,
-                    }
-                    for p in voice.points
-                ],
+                "sentiment": points_json(voice.points),
                 "topics": [
                     {
                         "label": t.label,
