@@ -7,6 +7,7 @@ import zoneinfo
 from dataclasses import asdict
 
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.api import OrganizationAPIView
@@ -58,6 +60,8 @@ ERRORS = {
     404: OpenApiResponse(description="No such organisation or object, or not visible to you"),
 }
 
+
+JSON_MEDIA_TYPE = "application/json"
 
 # Ids and counts are 64-bit in the database: a larger number is an error, not an overflow (500).
 INT64 = range(-(2**63), 2**63)
@@ -111,6 +115,16 @@ class StatisticsAPIView(OrganizationAPIView):
 
     def query_kwargs(self, **extra) -> dict:
         return {"membership": self.membership, "period": self.period(), "filters": self.filters(), **extra}
+
+    def result_response(self, query) -> HttpResponse:
+        """The query's result as the answer. In plain JSON (what clients ask for), the body is read
+        from the facts cache with the result (``Query.derived``); DRF renders any other format."""
+        if self.request.accepted_media_type != JSON_MEDIA_TYPE or not isinstance(
+            self.request.accepted_renderer, JSONRenderer
+        ):
+            return Response(asdict(query.result()))
+        body = query.derived("json", lambda: self.request.accepted_renderer.render(asdict(query.result())))
+        return HttpResponse(body, content_type=JSON_MEDIA_TYPE)
 
 
 class AccountSerializer(serializers.Serializer):
@@ -227,7 +241,7 @@ class Overview(StatisticsAPIView):
 
     @extend_schema(parameters=[*PERIOD_PARAMETERS, *FILTER_PARAMETERS], responses={200: OpenApiTypes.OBJECT, **ERRORS})
     def get(self, request, org):
-        return Response(asdict(OverviewQuery(self.organization, **self.query_kwargs()).result()))
+        return self.result_response(OverviewQuery(self.organization, **self.query_kwargs()))
 
 
 class AccountBestTimes(StatisticsAPIView):
@@ -252,7 +266,7 @@ class AccountBestTimes(StatisticsAPIView):
             # The account page's theme filter (the same heatmap as its "Best time to post").
             filters=Filters(theme_ids=_ints(request, "theme")),
         )
-        return Response(asdict(heatmap.result()))
+        return self.result_response(heatmap)
 
 
 class ThemeBreakdown(StatisticsAPIView):

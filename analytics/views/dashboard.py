@@ -96,5 +96,8 @@ def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse
         "accounts": accounts,
         "fact_key": fragment_key(request, choice, account_parts(accounts), theme_parts(themes)),
     }
+    # Nothing on the page but facts and what fact_key holds: served whole to the members who see
+    # the same page ({% pagecache %} in base.html).
+    context["page_key"] = context["fact_key"]
     template = page_template(request, "analytics/dashboard.html", "analytics/_dashboard_body.html")
     return render_local(request, template, context)
