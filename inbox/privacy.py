@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.privacy import Person, PersonDataSource, register_person_data
+from analytics.factcache import texts_changed
 from inbox.models import Direction, Message, Thread
 
 
@@ -55,13 +56,17 @@ MESSAGE = Message._meta.label  # what the counts count: messages (a thread's row
 
 
 def erase(organization, person: Person) -> int:
-    _total, in_threads = _threads(organization, person).delete()
-    _total, alone = _messages(organization, person).delete()
+    threads_total, in_threads = _threads(organization, person).delete()
+    messages_total, alone = _messages(organization, person).delete()
+    if threads_total or messages_total:
+        texts_changed(organization.pk)  # analytics' sentiment read them (analytics/factcache.py)
     return in_threads.get(MESSAGE, 0) + alone.get(MESSAGE, 0)
 
 
 def expire(organization, cutoff) -> int:
-    _total, deleted = Thread.objects.filter(organization=organization, last_message_at__lt=cutoff).delete()
+    total, deleted = Thread.objects.filter(organization=organization, last_message_at__lt=cutoff).delete()
+    if total:
+        texts_changed(organization.pk)
     return deleted.get(MESSAGE, 0)
 
 

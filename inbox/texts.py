@@ -1,6 +1,8 @@
 """The inbox's received messages for analytics' "What people say" page (analytics/text/sources.py).
 
-Registered from InboxConfig.ready(); analytics reads them only through this callable."""
+Registered from InboxConfig.ready(); analytics reads them only through this callable, and caches
+what it computes from them under the organisation's texts version (analytics/factcache.py),
+which every write of these rows changes."""
 
 import datetime as dt
 import zoneinfo
@@ -76,3 +78,8 @@ def register() -> None:
         ScopedTextSource(key="inbox.account", scope="account", label=_("Inbox"), rows=account_messages)
     )
     register_scoped_text_source(ScopedTextSource(key="inbox.post", scope="post", label=_("Inbox"), rows=post_messages))
+    # Every write of received messages calls texts_changed (inbox/services, admin.py, privacy.py):
+    # what analytics computes from them is cached under the texts version.
+    from analytics.factcache import texts_follow
+
+    texts_follow("inbox.messages", "inbox.account", "inbox.post")

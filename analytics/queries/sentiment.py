@@ -3,8 +3,9 @@ day or week, the negative share and the most negative threads, from rows that ca
 sentiment.
 
 Accounts and posts read the rows the inbox registered for them (analytics/text/sources.py:
-analytics never imports the inbox); listening and campaigns select their own rows and call
-:func:`summarise`. "Not available" (None) when nothing was analysed, never a false 0 %.
+analytics never imports the inbox), cached under the organisation's texts version; listening and
+campaigns select their own rows and call :func:`summarise`. "Not available" (None) when nothing
+was analysed, never a false 0 %.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.urls import get_script_prefix
+
 from accounts.models import Organization
+from analytics import factcache
 from analytics.text import sources as text_sources
 from analytics.text.timeline import SentimentPoint, most_negative, negative_share, sentiment_over_time
 
@@ -100,16 +104,44 @@ def summarise(
 
 
 def scoped_sentiment(
-    *, organization: Organization, scope: str, object_id: int, start: dt.date, end: dt.date
+    *,
+    organization: Organization,
+    scope: str,
+    object_id: int,
+    start: dt.date,
+    end: dt.date,
+    texts_version: str | None = None,
 ) -> SentimentSummary:
-    """What the registered sources hold about one account or post (one query per source)."""
+    """What the registered sources hold about one account or post (one query per source), served
+    from the facts cache under the organisation's texts version (``texts_version``: when the caller
+    already read it) while the sources follow it (analytics/factcache.py)."""
     if scope not in text_sources.SCOPES:
         raise ValueError(f"scope must be one of {text_sources.SCOPES}, not {scope!r}")
     sources = text_sources.scoped_text_sources(scope)
-    rows: list[text_sources.TextRow] = []
-    truncated = False
-    for source in sources:
-        found = list(source.rows(organization, object_id, start, end, MAX_ROWS))
-        truncated |= len(found) >= MAX_ROWS
-        rows.extend(found)
-    return summarise(rows, start=start, end=end, available=bool(sources), truncated=truncated)
+
+    def compute() -> SentimentSummary:
+        rows: list[text_sources.TextRow] = []
+        truncated = False
+        for source in sources:
+            found = list(source.rows(organization, object_id, start, end, MAX_ROWS))
+            truncated |= len(found) >= MAX_ROWS
+            rows.extend(found)
+        return summarise(rows, start=start, end=end, available=bool(sources), truncated=truncated)
+
+    keys = tuple(source.key for source in sources)
+    if not factcache.texts_followed(keys):
+        return compute()
+    # The rows' local days follow the time zone; their links, the organisation's slug and the
+    # script prefix. Who asks does not matter: access to the object is checked before.
+    parts = (
+        "scoped_sentiment",
+        scope,
+        object_id,
+        start,
+        end,
+        keys,
+        organization.slug,
+        organization.time_zone,
+        get_script_prefix(),
+    )
+    return factcache.cached(organization.pk, parts, compute, version=texts_version, kind=factcache.TEXTS)

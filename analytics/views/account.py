@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.access import org_view
 from accounts.roles import Capability, role_can
-from analytics import charts
+from analytics import charts, factcache
 from analytics.models import ContentType, PostKind
 from analytics.queries.account import AUDIENCE_METRICS, BestTimeQuery, DailyMetricsSeriesQuery, audience_points
 from analytics.queries.params import Filters
@@ -189,16 +189,19 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     def top() -> list:
         return TopPostsQuery(org, filters=account_only, limit=5, **base).result()
 
+    # What people wrote to the account (comments, mentions, messages the inbox registered) is
+    # not a fact: it has its own version, which keys its summary and its fragment.
+    texts_version = factcache.texts_version(org.pk)
+
     @functools.cache
     def sentiment() -> dict:
-        # What people wrote to the account (comments, mentions, messages the inbox registered):
-        # not facts of the fact store, so never cached (the page renders it live).
         summary = scoped_sentiment(
             organization=org,
             scope="account",
             object_id=account.pk,
             start=choice.period.start,
             end=choice.period.end,
+            texts_version=texts_version,
         )
         return sentiment_block(summary)
 
@@ -251,7 +254,11 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         "hashtag_chart": hashtags,
         "best_time": functools.cache(lambda: charts.best_time_grid(best_time())),
         "theme_chart": by_theme if themes else None,
-        "sentiment": sentiment(),
+        "sentiment": sentiment,
+        "texts_version": texts_version,
+        # No texts version (the cache unreachable for it): the fragment cannot say which texts
+        # it shows, so it is rendered live.
+        "sentiment_live": texts_version is None,
         "fact_key": fragment_key(request, choice, account_parts([account]), theme_parts(themes), can_label),
     }
     template = page_template(request, "analytics/account.html", "analytics/_account_body.html")

@@ -9,6 +9,7 @@ import importlib
 import logging
 from collections.abc import Sequence
 
+from analytics.factcache import texts_changed
 from inbox.models import Direction, Message
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,10 @@ def text_analyser():
 
 
 def messages_analyse(*, messages: Sequence[Message]) -> int:
-    """Analyse received messages in batches and store the results on them. Returns how many."""
+    """Analyse received messages in batches and store the results on them. Returns how many.
+
+    The caller changes the organisation's texts version (``texts_changed``), once for the
+    messages it stored and analysed."""
     analyse = text_analyser()
     inbound = [m for m in messages if m.direction == Direction.IN]
     if analyse is None or not inbound:
@@ -66,5 +70,6 @@ def messages_analyse_pending(*, organization_id: int, limit: int = 5000) -> set[
             :limit
         ]
     )
-    messages_analyse(messages=pending)
+    if messages_analyse(messages=pending):
+        texts_changed(organization_id)  # their sentiment is read by analytics (analytics/factcache.py)
     return {m.thread_id for m in pending}

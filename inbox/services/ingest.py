@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from analytics.factcache import texts_changed
 from analytics.models import Post as StoredPost
 from inbox.models import Direction, Message, Thread, ThreadKind, ThreadStatus
 from inbox.services.analysis import messages_analyse
@@ -155,6 +156,8 @@ def _store(account: SocialAccount, seeds: Sequence[ThreadSeed], incoming: Sequen
             )
         )
         messages_analyse(messages=stored)
+        # Received messages are what analytics' sentiment reads (analytics/factcache.py).
+        texts_changed(account.organization_id)
     threads_refresh(organization_id=account.organization_id, thread_ids=threads)
     return len(rows)
 

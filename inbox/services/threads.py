@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEvent, Membership, User, Workspace
 from accounts.services.audit import audit_record
+from analytics.factcache import texts_changed
 from inbox.models import (
     Department,
     Direction,
@@ -251,6 +252,7 @@ def _moderation_record(
         else:
             message.is_hidden = action == ModerationAction.Action.HIDE
         message.save(update_fields=["is_hidden", "is_deleted"])
+        texts_changed(message.organization_id)
         if action == ModerationAction.Action.DELETE:
             threads_refresh(organization_id=message.organization_id, thread_ids=[message.thread_id])
     record = ModerationAction.objects.create(

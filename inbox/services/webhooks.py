@@ -15,6 +15,7 @@ Redelivery is harmless: messages are upserted on their network ids.
 
 import datetime as dt
 
+from analytics.factcache import texts_changed
 from inbox.models import Message
 from inbox.services.ingest import comments_save, conversations_save, mentions_save, threads_refresh
 from networks.models import SocialAccount, SyncKind, SyncSchedule
@@ -42,6 +43,8 @@ def _mark(account: SocialAccount, external_id: str, **values) -> str:
         for name, value in values.items():
             setattr(message, name, value)
         message.save(update_fields=list(values))
+    if messages:
+        texts_changed(account.organization_id)
     threads_refresh(organization_id=account.organization_id, thread_ids={m.thread_id for m in messages})
     return f"inbox: comment {', '.join(f'{k}={v}' for k, v in values.items())}"
 
