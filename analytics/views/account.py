@@ -261,5 +261,10 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         "sentiment_live": texts_version is None,
         "fact_key": fragment_key(request, choice, account_parts([account]), theme_parts(themes), can_label),
     }
+    # Facts, what fact_key holds and what people wrote (the texts version): served whole to the
+    # members who see the same page ({% pagecache %} in base.html), unless the texts version is
+    # unknown (its fragment is then rendered live).
+    context["page_key"] = context["fact_key"] if texts_version is not None else None
+    context["page_vary"] = texts_version
     template = page_template(request, "analytics/account.html", "analytics/_account_body.html")
     return render_local(request, template, context)
