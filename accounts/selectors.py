@@ -11,55 +11,50 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from django_scopes import scopes_disabled
 
-from accounts.models import AuditEvent, Invitation, Membership, Notification, Organization, User, Workspace
+from accounts.models import (
+    AuditEvent,
+    Invitation,
+    Membership,
+    Notification,
+    Organization,
+    User,
+    Workspace,
+    WorkspaceGrant,
+)
 from accounts.roles import sees_every_workspace
-
-
-def _converters(fields) -> list[list]:
-    """Each field's database converters, as the ORM's compiler applies them (SQLite's dates,
-    booleans, JSON)."""
-    return [connection.ops.get_db_converters(f.cached_col) + f.cached_col.get_db_converters(connection) for f in fields]
-
-
-def _from_row(model, fields, converters, values) -> Model:
-    converted = []
-    for field, field_converters, raw in zip(fields, converters, values, strict=True):
-        value = raw
-        for convert in field_converters:
-            value = convert(value, field.cached_col, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+from overgraph import written_rows
 
 
 @functools.cache
 def _memberships_sql(vendor: str) -> str:
     """``Membership.objects.filter(user=…).select_related("organization").order_by("organization__name")``
     written once: the ORM compiled it again on every page (docs/performance.md "Load")."""
-    columns = [f"m.{f.column}" for f in Membership._meta.concrete_fields]
-    columns += [f"o.{f.column}" for f in Organization._meta.concrete_fields]
     return (
-        f"SELECT {', '.join(columns)} FROM {Membership._meta.db_table} m"  # noqa: S608 — names from model metadata
-        f" JOIN {Organization._meta.db_table} o ON o.id = m.organization_id WHERE m.user_id = %s ORDER BY o.name, m.id"
+        f"SELECT {written_rows.columns(Membership, 'm')}, {written_rows.columns(Organization, 'o')}"  # noqa: S608 — names from model metadata
+        f" FROM {Membership._meta.db_table} m JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
+        " WHERE m.user_id = %s ORDER BY o.name, m.id"
     )
+
+
+def _memberships(rows: list[tuple]) -> list[Membership]:
+    """Memberships with their organisation cached, from rows of membership then organisation columns."""
+    split = len(Membership._meta.concrete_fields)
+    membership_converters = written_rows.converters(Membership)
+    organization_converters = written_rows.converters(Organization)
+    memberships = []
+    for row in rows:
+        membership = written_rows.instance(Membership, membership_converters, row[:split])
+        organization = written_rows.instance(Organization, organization_converters, row[split:])
+        Membership.organization.field.set_cached_value(membership, organization)
+        memberships.append(membership)
+    return memberships
 
 
 def memberships_of(user: User) -> list[Membership]:
     """Every organisation the person belongs to, for the switcher (one query), by name.
 
     Explicit SQL (a person's memberships span tenants by definition: no scope applies)."""
-    membership_fields, organization_fields = Membership._meta.concrete_fields, Organization._meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute(_memberships_sql(connection.vendor), [user.pk])
-        rows = cursor.fetchall()
-    split = len(membership_fields)
-    membership_converters, organization_converters = _converters(membership_fields), _converters(organization_fields)
-    memberships = []
-    for row in rows:
-        membership = _from_row(Membership, membership_fields, membership_converters, row[:split])
-        organization = _from_row(Organization, organization_fields, organization_converters, row[split:])
-        Membership.organization.field.set_cached_value(membership, organization)
-        memberships.append(membership)
-    return memberships
+    return _memberships(written_rows.fetch(_memberships_sql(connection.vendor), [user.pk]))
 
 
 def membership_among(memberships: list[Membership], organization_slug: str) -> Membership:
@@ -71,18 +66,30 @@ def membership_among(memberships: list[Membership], organization_slug: str) -> M
     raise Http404
 
 
+@functools.cache
+def _membership_sql(vendor: str) -> str:
+    """``Membership.objects.filter(user=…, organization__slug=…).select_related("organization")``
+    written once: the API reads it on every request (docs/performance.md "Load")."""
+    return (
+        f"SELECT {written_rows.columns(Membership, 'm')}, {written_rows.columns(Organization, 'o')}"  # noqa: S608 — names from model metadata
+        f" FROM {Membership._meta.db_table} m JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
+        " WHERE m.user_id = %s AND o.slug = %s"
+    )
+
+
 def membership_for(user: User, organization_slug: str) -> Membership:
-    """The person's membership in the organisation named by the URL, or 404."""
+    """The person's membership in the organisation named by the URL, or 404; its organisation
+    and user (``user`` itself: the request's person, already loaded) cached.
+
+    Explicit SQL (one statement). A membership is what opens a tenant: the organisation is
+    what it finds, so no scope applies (as ``memberships_of``)."""
     if not user.is_authenticated:
         raise Http404
-    with scopes_disabled():
-        membership = (
-            Membership.objects.filter(user=user, organization__slug=organization_slug)
-            .select_related("organization", "user")
-            .first()
-        )
-    if membership is None:
+    memberships = _memberships(written_rows.fetch(_membership_sql(connection.vendor), [user.pk, organization_slug]))
+    if not memberships:  # (organization, user) is unique: one row at most
         raise Http404
+    membership = memberships[0]
+    Membership.user.field.set_cached_value(membership, user)
     return membership
 
 
@@ -94,15 +101,56 @@ def visible_workspaces(membership: Membership) -> QuerySet[Workspace]:
     return workspaces.order_by("name")
 
 
-def workspace_for_member(membership: Membership, workspace_id: int | str) -> Workspace:
-    """One workspace the member may read, or 404 (missing, another tenant's, or not granted)."""
+def id_or_404(model: type[Model], value: int | str) -> int:
+    """An object's id from the URL, or 404: not a number, or beyond the key's column (for which
+    the ORM finds no row; a written-out statement would fail on SQLite instead)."""
     try:
-        workspace_id = int(workspace_id)
+        number = int(value)
     except (TypeError, ValueError):
         raise Http404 from None
-    workspace = visible_workspaces(membership).filter(pk=workspace_id).first()
-    if workspace is None:
+    low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    if not low <= number <= high:
         raise Http404
+    return number
+
+
+def grant_condition(workspace_column: str) -> str:
+    """``visible_workspaces``' rule for a member who does not see every workspace, as a condition
+    of a written-out statement: the member was granted the workspace ``workspace_column``. Two
+    parameters: the organisation's id (the grants are a tenant table too) and the membership's."""
+    return (
+        f" AND EXISTS (SELECT 1 FROM {WorkspaceGrant._meta.db_table} g"  # noqa: S608 — names from model metadata
+        f" WHERE g.organization_id = %s AND g.membership_id = %s AND g.workspace_id = {workspace_column})"
+    )
+
+
+@functools.cache
+def _workspace_sql(vendor: str, *, every_workspace: bool) -> str:
+    text = (
+        f"SELECT {written_rows.columns(Workspace, 'w')} FROM {Workspace._meta.db_table} w"  # noqa: S608 — names from model metadata
+        " WHERE w.organization_id = %s AND w.id = %s"
+    )
+    return text if every_workspace else text + grant_condition("w.id")
+
+
+def workspace_for_member(membership: Membership, workspace_id: int | str) -> Workspace:
+    """One workspace the member may read, or 404 (missing, another tenant's, or not granted),
+    with the member's organisation cached when the membership holds it.
+
+    Explicit SQL, ``visible_workspaces(membership).filter(pk=…)`` written once (pages and API
+    read it on every request, docs/performance.md "Load"). It bypasses the scoped manager: the
+    statement filters by the member's organisation itself (and the grants by it too)."""
+    workspace_id = id_or_404(Workspace, workspace_id)
+    params = [membership.organization_id, workspace_id]
+    every_workspace = sees_every_workspace(membership.role)
+    if not every_workspace:
+        params += [membership.organization_id, membership.pk]
+    rows = written_rows.fetch(_workspace_sql(connection.vendor, every_workspace=every_workspace), params)
+    if not rows:
+        raise Http404
+    workspace = written_rows.instance(Workspace, written_rows.converters(Workspace), rows[0])
+    if Membership.organization.is_cached(membership):
+        Workspace.organization.field.set_cached_value(workspace, membership.organization)
     return workspace
 
 
