@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
 # --- Authentication (django-allauth) ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Django's and allauth's, reading the logged-in person with one written-out statement.
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
+    # Only for sessions that name them (Django stores the backend's path in the session): no
+    # password reaches them (accounts/backends.py). Remove once those sessions have expired.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
