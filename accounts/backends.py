@@ -20,6 +20,7 @@ from django.contrib.auth import backends, get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
+from accounts.models import Organization
 from overgraph import written_rows
 
 UserModel = get_user_model()
@@ -28,7 +29,12 @@ UserModel = get_user_model()
 @functools.cache
 def _user_sql(vendor: str) -> str:
     # Users are not a tenant table (a person may belong to several organisations): no scope.
-    return f"SELECT {written_rows.columns(UserModel, 'u')} FROM {UserModel._meta.db_table} u WHERE u.id = %s"  # noqa: S608 — names from model metadata
+    # With the language of the organisation they last opened, which every request of a person
+    # who chose no language reads (accounts.middleware.UserLanguageMiddleware).
+    return (
+        f"SELECT {written_rows.columns(UserModel, 'u')}, o.language FROM {UserModel._meta.db_table} u"  # noqa: S608 — names from model metadata
+        f" LEFT JOIN {Organization._meta.db_table} o ON o.id = u.last_organization_id WHERE u.id = %s"
+    )
 
 
 class _UserInOneStatement:
@@ -40,7 +46,8 @@ class _UserInOneStatement:
         rows = written_rows.fetch(_user_sql(connection.vendor), [user_id])
         if not rows:
             return None
-        user = written_rows.instance(UserModel, written_rows.converters(UserModel), rows[0])
+        user = written_rows.instance(UserModel, written_rows.converters(UserModel), rows[0][:-1])
+        user.last_organization_language = rows[0][-1] or ""
         return user if self.user_can_authenticate(user) else None
 
 

@@ -62,5 +62,9 @@ def navigation(request) -> dict:
         "nav_memberships": memberships if memberships is not None else functools.cache(lambda: memberships_of(user)),
     }
     if current is not None:
-        context["nav_unread"] = functools.cache(lambda: unread_notification_count(user, current.organization))
+        # Read with the memberships (``memberships_of``) when the page's membership came from them.
+        unread = getattr(current, "unread_count", None)
+        context["nav_unread"] = (
+            functools.cache(lambda: unread_notification_count(user, current.organization)) if unread is None else unread
+        )
     return context

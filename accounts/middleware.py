@@ -29,7 +29,10 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated:
             language = user.language
             if not language and not chosen_with_cookie(request) and user.last_organization_id:
-                language = _organization_language(user.last_organization_id)
+                # Read with the user by accounts.backends; a person loaded otherwise reads it here.
+                language = getattr(user, "last_organization_language", None)
+                if language is None:
+                    language = _organization_language(user.last_organization_id)
             if language:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language

@@ -30,7 +30,11 @@ def _memberships_sql(vendor: str) -> str:
     """``Membership.objects.filter(user=…).select_related("organization").order_by("organization__name")``
     written once: the ORM compiled it again on every page (docs/performance.md "Load")."""
     return (
-        f"SELECT {written_rows.columns(Membership, 'm')}, {written_rows.columns(Organization, 'o')}"  # noqa: S608 — names from model metadata
+        f"SELECT {written_rows.columns(Membership, 'm')}, {written_rows.columns(Organization, 'o')},"  # noqa: S608 — names from model metadata
+        # The bell's unread count in each organisation (index notification_unread), read with
+        # the list rather than by a statement of its own.
+        f" (SELECT COUNT(*) FROM {Notification._meta.db_table} n WHERE n.organization_id = m.organization_id"
+        " AND n.user_id = m.user_id AND n.read_at IS NULL)"
         f" FROM {Membership._meta.db_table} m JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
         " WHERE m.user_id = %s ORDER BY o.name, m.id"
     )
@@ -53,8 +57,13 @@ def _memberships(rows: list[tuple]) -> list[Membership]:
 def memberships_of(user: User) -> list[Membership]:
     """Every organisation the person belongs to, for the switcher (one query), by name.
 
+    Each membership's ``unread_count`` is the person's unread notifications in that organisation.
     Explicit SQL (a person's memberships span tenants by definition: no scope applies)."""
-    return _memberships(written_rows.fetch(_memberships_sql(connection.vendor), [user.pk]))
+    rows = written_rows.fetch(_memberships_sql(connection.vendor), [user.pk])
+    memberships = _memberships([row[:-1] for row in rows])
+    for membership, row in zip(memberships, rows, strict=True):
+        membership.unread_count = row[-1]
+    return memberships
 
 
 def membership_among(memberships: list[Membership], organization_slug: str) -> Membership:

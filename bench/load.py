@@ -78,7 +78,7 @@ def prepare(*, quick: bool, users: int) -> dict:
             Membership.objects.create(organization=agency, user=user, role=Role.MANAGER)
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[BACKEND_SESSION_KEY] = "accounts.backends.ModelBackend"
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             sessions.append(store.session_key)

@@ -11,7 +11,7 @@ A plain cursor bypasses the scoped manager (django-scopes): every statement writ
 helpers filters by organisation itself, and says so.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -22,11 +22,16 @@ def columns(model: type[Model], alias: str) -> str:
 
 
 def converters(model: type[Model]) -> list[list]:
-    """Each concrete field's database converters, as the ORM's compiler applies them."""
-    return [
-        connection.ops.get_db_converters(field.cached_col) + field.cached_col.get_db_converters(connection)
-        for field in model._meta.concrete_fields
-    ]
+    """Each concrete field's database converters, as the ORM's compiler applies them: worked out
+    once per model and database connection (they are the connection's bound methods)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    known = wrapper.__dict__.setdefault("_written_rows_converters", {})
+    if model not in known:
+        known[model] = [
+            wrapper.ops.get_db_converters(field.cached_col) + field.cached_col.get_db_converters(wrapper)
+            for field in model._meta.concrete_fields
+        ]
+    return known[model]
 
 
 def instance(model: type[Model], field_converters: list[list], values) -> Model:

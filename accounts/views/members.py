@@ -209,7 +209,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, new_user, backend="accounts.backends.ModelBackend")
             messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organization.name})
             return redirect("organization_home", org=invitation.organization.slug)
     return render(request, "accounts/invitation_signup.html", {**context, "form": form})
