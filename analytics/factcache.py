@@ -185,6 +185,23 @@ def release() -> str:
     return content.hexdigest()
 
 
+@functools.cache
+def page_release() -> str:
+    """:func:`release` and what else a whole page is made of (analytics.views.base.page_key): every
+    template (the header, the other apps' includes), the code that renders the frame (accounts'
+    context processors, overgraph's) and the static files' manifest (the hashed asset names)."""
+    root = Path(settings.BASE_DIR)
+    content = hashlib.blake2b(release().encode(), digest_size=8)
+    files = sorted({*root.glob("templates/**/*.html"), *root.glob("accounts/*.py"), *root.glob("overgraph/*.py")})
+    manifest = Path(settings.STATIC_ROOT or "") / "staticfiles.json"
+    if settings.STATIC_ROOT and manifest.is_file():
+        files.append(manifest)
+    for path in files:
+        content.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        content.update(path.read_bytes())
+    return content.hexdigest()
+
+
 def entry_key(organization_id: int, version: str, parts: Iterable[Any]) -> str:
     return f"{PREFIX}:{organization_id}:{version}:{release()}:{digest(parts)}"
 

@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.navigation",
+                # Last: a page rendered to be cached gets a hole for the CSRF token (overgraph/pagecache.py).
+                "overgraph.pagecache.csrf_context",
             ],
         },
     },

@@ -24,15 +24,17 @@ from analytics.queries.sentiment import scoped_sentiment
 from analytics.templatetags.analytics import formatter
 from analytics.views.base import (
     account_parts,
+    cached_page,
     chart_download,
     facts_version,
     fragment_key,
     int_list,
     organization_tz,
+    page_key,
     page_template,
     page_themes,
     period_choice,
-    render_local,
+    render_page,
     theme_parts,
 )
 from analytics.views.display import post_displays, theme_options
@@ -135,6 +137,17 @@ def _page_number(request: HttpRequest) -> int:
 def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     account = network_selectors.account_for_member(request.membership, account_id)
     choice = period_choice(request)
+    org = request.organization
+    # What people wrote to the account (comments, mentions, messages the inbox registered) is
+    # not a fact: it has its own version, which keys its summary, its fragment and the page.
+    texts_version = factcache.texts_version(org.pk)
+    template = page_template(request, "analytics/account.html", "analytics/_account_body.html")
+    # Facts, the account's row, what people wrote and the frame: served whole to the members who
+    # see the same page, unless the texts version is unknown (its fragment is then rendered live).
+    key = page_key(request, template, choice, account_parts([account]), texts_version) if texts_version else None
+    cached = cached_page(request, key)
+    if cached is not None:
+        return cached
     themes = page_themes(request, account.workspace_id)
     filters, chosen = _post_filters(request, account.pk, {t.pk for t in themes})
     sort = request.GET.get("sort", "-published_at")
@@ -147,7 +160,6 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     # posts table, top posts, content types, hashtags, best time, the themes chart); the audience
     # and daily metrics are the network's per-account numbers, with no theme to narrow them by.
     account_only = Filters(account_ids=(account.pk,), theme_ids=chosen["theme_ids"])
-    org = request.organization
     # Memoised: the page's template and a download may ask for the same value more than once.
 
     @functools.cache
@@ -188,10 +200,6 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
     @functools.cache
     def top() -> list:
         return TopPostsQuery(org, filters=account_only, limit=5, **base).result()
-
-    # What people wrote to the account (comments, mentions, messages the inbox registered) is
-    # not a fact: it has its own version, which keys its summary and its fragment.
-    texts_version = factcache.texts_version(org.pk)
 
     @functools.cache
     def sentiment() -> dict:
@@ -261,10 +269,4 @@ def account_page(request: HttpRequest, account_id: int) -> HttpResponse:
         "sentiment_live": texts_version is None,
         "fact_key": fragment_key(request, choice, account_parts([account]), theme_parts(themes), can_label),
     }
-    # Facts, what fact_key holds and what people wrote (the texts version): served whole to the
-    # members who see the same page ({% pagecache %} in base.html), unless the texts version is
-    # unknown (its fragment is then rendered live).
-    context["page_key"] = context["fact_key"] if texts_version is not None else None
-    context["page_vary"] = texts_version
-    template = page_template(request, "analytics/account.html", "analytics/_account_body.html")
-    return render_local(request, template, context)
+    return render_page(request, template, context, key)

@@ -2,10 +2,13 @@
 organisation's time zone, and the CSV/XLSX download of one chart's table."""
 
 import datetime as dt
+import logging
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,7 +23,10 @@ from analytics.charts import Chart
 from analytics.models import Theme
 from analytics.queries.params import PRESETS, Period, period_from_request
 from analytics.queries.posts import visible_themes
+from overgraph import pagecache
 from overgraph.exports import Sheet, csv_response, xlsx_response
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_PRESET = "28d"
 PRESET_LABELS = {
@@ -140,6 +146,75 @@ def account_parts(accounts) -> tuple:
 
 def theme_parts(themes) -> tuple:
     return tuple((t.pk, t.name, t.color, t.workspace_id) for t in themes)
+
+
+def page_key(request: HttpRequest, template: str, choice: PeriodChoice, *parts) -> str | None:
+    """The key of a whole statistics page in the facts cache, or None when it must be rendered.
+
+    A statistics page shows facts, the rows of this request's reads in ``parts`` (the accounts,
+    the texts version), and the frame: the header shows the reader's organisations, roles and
+    unread notifications, read with the memberships (``accounts.selectors.memberships_of``), which
+    the key holds. With the address and its query string, the template (full page or htmx body),
+    the period as resolved today, the language and time zone and what the member may see, members
+    who see the same page share it; the CSRF token is filled in per reader (overgraph/pagecache.py).
+    A download, a page with messages to show, or no facts version: rendered."""
+    if "download" in request.GET or pagecache.has_messages(request):
+        return None
+    memberships = getattr(request, "nav_memberships", None)
+    if memberships is None or any(getattr(m, "unread_count", None) is None for m in memberships):
+        return None
+    version = facts_version(request)
+    if version is None:
+        return None
+    organization = request.organization
+    header = tuple(
+        (m.organization_id, m.organization.slug, m.organization.name, m.role, m.unread_count) for m in memberships
+    )
+    parts = (
+        "page",
+        factcache.page_release(),
+        template,
+        request.get_full_path(),
+        choice.preset,
+        choice.period,
+        choice.error,
+        get_language(),
+        organization.time_zone,
+        factcache.visible_scope(request.membership),
+        header,
+        *parts,
+    )
+    return f"{factcache.entry_key(organization.pk, version, parts)}:page"
+
+
+def cached_page(request: HttpRequest, key: str | None) -> HttpResponse | None:
+    """The page stored under ``key`` (``page_key``) with this reader's CSRF token, or None."""
+    if key is None:
+        return None
+    try:
+        html = cache.get(key)
+    except Exception:  # a cache outage must not fail a page: render it
+        logger.warning("facts cache unreachable: page rendered", exc_info=True)
+        return None
+    return None if html is None else HttpResponse(pagecache.fill(html, request))
+
+
+def render_page(request: HttpRequest, template: str, context: dict, key: str | None) -> HttpResponse:
+    """``render_local``, storing the page under ``key`` (``page_key``) when there is one."""
+    if key is None:
+        return render_local(request, template, context)
+    request.render_for_cache = True  # the CSRF token's hole (overgraph/pagecache.py)
+    try:
+        response = render_local(request, template, context)
+    finally:
+        request.render_for_cache = False
+    html = response.content.decode()
+    try:
+        cache.set(key, html, timeout=settings.FACTS_CACHE_SECONDS)
+    except Exception:  # the page is rendered: serve it uncached
+        logger.warning("facts cache unreachable: page not stored", exc_info=True)
+    response.content = pagecache.fill(html, request)
+    return response
 
 
 def render_local(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:

@@ -15,14 +15,16 @@ from analytics.queries.params import Filters
 from analytics.queries.posts import ActivityMixQuery, ThemeQuery
 from analytics.views.base import (
     account_parts,
+    cached_page,
     chart_download,
     facts_version,
     fragment_key,
     int_list,
+    page_key,
     page_template,
     page_themes,
     period_choice,
-    render_local,
+    render_page,
     theme_parts,
 )
 from networks import selectors as network_selectors
@@ -44,6 +46,14 @@ def kpi_table(overview) -> charts.Table:
 def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse:
     workspace = workspace_for_member(request.membership, workspace_id)
     choice = period_choice(request)
+    accounts = network_selectors.accounts_of_workspace(workspace)
+    template = page_template(request, "analytics/dashboard.html", "analytics/_dashboard_body.html")
+    # Nothing on the page but facts, the accounts' rows and the frame: served whole to the members
+    # who see the same page.
+    key = page_key(request, template, choice, account_parts(accounts))
+    cached = cached_page(request, key)
+    if cached is not None:
+        return cached
     themes = page_themes(request, workspace.pk)
     theme_ids = tuple(t for t in int_list(request, "theme") if t in {theme.pk for theme in themes})
     query_args = {
@@ -75,7 +85,6 @@ def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse
     download = chart_download(request, downloads, workspace.name)
     if download is not None:
         return download
-    accounts = list(network_selectors.accounts_of_workspace(workspace))
     # Lazy (memoised callables the template calls): a fragment read from the facts cache
     # ({% factcache %}) runs none of the queries behind it.
     context = {
@@ -96,8 +105,4 @@ def workspace_dashboard(request: HttpRequest, workspace_id: int) -> HttpResponse
         "accounts": accounts,
         "fact_key": fragment_key(request, choice, account_parts(accounts), theme_parts(themes)),
     }
-    # Nothing on the page but facts and what fact_key holds: served whole to the members who see
-    # the same page ({% pagecache %} in base.html).
-    context["page_key"] = context["fact_key"]
-    template = page_template(request, "analytics/dashboard.html", "analytics/_dashboard_body.html")
-    return render_local(request, template, context)
+    return render_page(request, template, context, key)
