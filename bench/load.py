@@ -135,10 +135,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="a small tenant, 20 users, 15 seconds")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=180)
-    # One process per core, threads for the waits on PostgreSQL and Redis: on two cores, 2x8
-    # served as many requests as 4x4 with half the p95 (docs/performance.md "Load").
+    # One process per core, threads for the waits on PostgreSQL and Redis: on two cores, once a
+    # warm page cost ~7 ms of CPU, 2x4 served as many requests as 2x8, 3x4 and 4x2, with the
+    # lowest p95 (docs/performance.md "Load").
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     options = parser.parse_args()
     users, seconds = (20, 15) if options.quick else (options.users, options.seconds)
     locust = shutil.which("locust", path=str(Path(sys.executable).parent)) or shutil.which("locust")
