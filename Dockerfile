@@ -39,5 +39,8 @@ RUN export DJANGO_SECRET_KEY=build-only-not-a-secret \
 USER overgraph
 EXPOSE 8000
 
-# WEB_CONCURRENCY (read by gunicorn) sets the number of workers.
+# WEB_CONCURRENCY (read by gunicorn) sets the number of workers; each serves 4 requests at once in
+# threads (the waits on PostgreSQL and Redis), as bench/load.py measures it (docs/performance.md
+# "Load": one worker per core). GUNICORN_CMD_ARGS can override both.
+ENV GUNICORN_CMD_ARGS="--worker-class gthread --threads 4"
 CMD ["gunicorn", "overgraph.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
