@@ -120,12 +120,7 @@ def scoped_sentiment(
     sources = text_sources.scoped_text_sources(scope)
 
     def compute() -> SentimentSummary:
-        rows: list[text_sources.TextRow] = []
-        truncated = False
-        for source in sources:
-            found = list(source.rows(organization, object_id, start, end, MAX_ROWS))
-            truncated |= len(found) >= MAX_ROWS
-            rows.extend(found)
+        rows, truncated = text_sources.rows_of(sources, organization, object_id, start, end, limit=MAX_ROWS)
         return summarise(rows, start=start, end=end, available=bool(sources), truncated=truncated)
 
     keys = tuple(source.key for source in sources)

@@ -47,12 +47,7 @@ def workspace_voice(
     sources = text_sources.text_sources()
     if source_key:
         sources = [s for s in sources if s.key == source_key]
-    rows: list[text_sources.TextRow] = []
-    truncated = False
-    for source in sources:
-        found = list(source.rows(organization, workspace, start, end, MAX_ROWS))
-        truncated |= len(found) >= MAX_ROWS
-        rows.extend(found)
+    rows, truncated = text_sources.rows_of(sources, organization, workspace, start, end, limit=MAX_ROWS)
     by = "week" if days > 31 else "day"
     points = sentiment_over_time([(r.day, r.sentiment) for r in rows], start=start, end=end, by=by)
     found_topics = text_keywords.topics([r.text for r in rows], sentiments=[r.sentiment or "" for r in rows])

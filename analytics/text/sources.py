@@ -81,3 +81,15 @@ def unregister_scoped_text_source(key: str) -> None:
 
 def scoped_text_sources(scope: str) -> list[ScopedTextSource]:
     return sorted((s for s in _SCOPED.values() if s.scope == scope), key=lambda s: s.key)
+
+
+def rows_of(sources, organization, about, start: dt.date, end: dt.date, *, limit: int) -> tuple[list[TextRow], bool]:
+    """Every source's rows about one object (a workspace, an account, a post), at most ``limit``
+    each, and whether a source had more (the figures are then on the newest rows)."""
+    rows: list[TextRow] = []
+    truncated = False
+    for source in sources:
+        found = list(source.rows(organization, about, start, end, limit))
+        truncated |= len(found) >= limit
+        rows.extend(found)
+    return rows, truncated

@@ -125,17 +125,20 @@ def fragment_key(request: HttpRequest, choice: PeriodChoice, *parts) -> str | No
     return factcache.entry_key(
         organization.pk,
         version,
-        (
-            request.path,
-            sorted(request.GET.lists()),
-            choice.preset,
-            choice.period,
-            choice.error,
-            get_language(),
-            organization.time_zone,
-            factcache.visible_scope(request.membership),
-            *parts,
-        ),
+        (request.path, sorted(request.GET.lists()), *_seen_as(request, choice), *parts),
+    )
+
+
+def _seen_as(request: HttpRequest, choice: PeriodChoice) -> tuple:
+    """What a statistics page's cached values depend on besides facts, the address and the rows
+    read: the period as resolved today, the language, the time zone and what the member may see."""
+    return (
+        choice.preset,
+        choice.period,
+        choice.error,
+        get_language(),
+        request.organization.time_zone,
+        factcache.visible_scope(request.membership),
     )
 
 
@@ -175,12 +178,7 @@ def page_key(request: HttpRequest, template: str, choice: PeriodChoice, *parts) 
         factcache.page_release(),
         template,
         request.get_full_path(),
-        choice.preset,
-        choice.period,
-        choice.error,
-        get_language(),
-        organization.time_zone,
-        factcache.visible_scope(request.membership),
+        *_seen_as(request, choice),
         header,
         *parts,
     )
