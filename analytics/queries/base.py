@@ -347,19 +347,19 @@ class Query:
 
     def result(self):
         """``run()``, served from the facts cache when the query is ``cacheable``."""
-        if not self.cacheable:
-            return self.run()
-        version = self.shared.get("facts_version") if self.shared is not None else None
-        return factcache.cached(self.organization.pk, self._cache_key_parts(), self.run, version=version)
+        return self._cached((), self.run)
 
     def derived(self, name: str, compute: Callable[[], T]) -> T:
         """A value made from ``result()`` (the API's JSON body), served from the facts cache with
         it, under ``name``, when the query is ``cacheable``: turning a result into dicts and JSON
         costs more than reading it."""
+        return self._cached((name,), compute)
+
+    def _cached(self, suffix: tuple, compute: Callable[[], T]) -> T:
         if not self.cacheable:
             return compute()
         version = self.shared.get("facts_version") if self.shared is not None else None
-        return factcache.cached(self.organization.pk, (*self._cache_key_parts(), name), compute, version=version)
+        return factcache.cached(self.organization.pk, (*self._cache_key_parts(), *suffix), compute, version=version)
 
     def _cache_key_parts(self) -> tuple:
         return (
