@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Organization, Role, User, Workspace, WorkspaceGrant
@@ -67,6 +68,15 @@ def pytest_configure(config):
 def _fast_passwords(settings):
     # The production hasher (PBKDF2, a million rounds) costs ~0.4 s per user created or logged in.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # A request through LocaleMiddleware leaves its language active in the thread: without this, a
+    # test's messages were French or English depending on which test ran before it.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

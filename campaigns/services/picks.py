@@ -8,6 +8,7 @@ the days before it. An unknown author cannot be checked; the pick page says so.
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -56,21 +57,26 @@ def check_pickable(campaign: Campaign, media: CampaignMedia, day: dt.date) -> No
             _("@%(author)s is already the photo of the day on %(day)s: an author comes back after %(days)s days.")
             % {
                 "author": media.author_handle,
-                "day": ", ".join(d.isoformat() for d in blocked),
+                "day": ", ".join(date_format(d) for d in blocked),
                 "days": campaign.author_cooldown_days,
             }
         )
+
+
+def _day_taken(day: dt.date) -> CampaignError:
+    # date_format: "30 novembre 2026" in French, not the ISO date.
+    return CampaignError(_("%(day)s already has its photo of the day: remove it first.") % {"day": date_format(day)})
 
 
 @transaction.atomic
 def daily_pick_create(*, campaign: Campaign, media: CampaignMedia, day: dt.date, user: User | None) -> DailyPick:
     check_pickable(campaign, media, day)
     if DailyPick.objects.filter(organization=campaign.organization_id, campaign=campaign, day=day).exists():
-        raise CampaignError(_("%(day)s already has its photo of the day: remove it first.") % {"day": day.isoformat()})
+        raise _day_taken(day)
     already = DailyPick.objects.filter(organization=campaign.organization_id, media=media).first()
     if already is not None:
         raise CampaignError(
-            _("This media is already the photo of the day on %(day)s.") % {"day": already.day.isoformat()}
+            _("This media is already the photo of the day on %(day)s.") % {"day": date_format(already.day)}
         )
     try:
         with transaction.atomic():
@@ -83,7 +89,7 @@ def daily_pick_create(*, campaign: Campaign, media: CampaignMedia, day: dt.date,
                 picked_by=user,
             )
     except IntegrityError:  # someone picked this day at the same moment
-        raise CampaignError(_("%(day)s already has its photo of the day: remove it first.") % {"day": day}) from None
+        raise _day_taken(day) from None
     audit_record(
         organization=campaign.organization,
         action="campaign.daily_pick",

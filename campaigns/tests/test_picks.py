@@ -4,6 +4,7 @@ campaign's cooldown (checked on both sides of the day)."""
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django_scopes import scope
 
 from campaigns.models import CampaignMedia
@@ -57,7 +58,7 @@ def test_it_keeps_a_known_author_away_within_the_cooldown(campaign):
     )
     pick(campaign, first, DAY)
     for day in (DAY + dt.timedelta(days=9), DAY - dt.timedelta(days=9)):  # after, and before a planned pick
-        with pytest.raises(CampaignError, match=r"(?i)@marie\.b is already"):
+        with pytest.raises(CampaignError, match=r"(?i)@marie\.b est déjà la photo du jour"):
             pick(campaign, second, day)
     pick(campaign, other, DAY + dt.timedelta(days=1))
     pick(campaign, second, DAY + dt.timedelta(days=10))  # the cooldown is over
@@ -79,10 +80,10 @@ def test_it_puts_blocked_authors_last_among_candidates(campaign):
 def test_it_allows_unknown_authors_and_one_photo_per_day(campaign):
     anonymous, another = granted(campaign), granted(campaign)
     pick(campaign, anonymous, DAY)
-    with pytest.raises(CampaignError, match="already has its photo"):
+    with pytest.raises(CampaignError, match="a déjà sa photo du jour"):
         pick(campaign, another, DAY)
     pick(campaign, another, DAY + dt.timedelta(days=1))
-    with pytest.raises(CampaignError, match="already the photo of the day"):
+    with pytest.raises(CampaignError, match="Ce média est déjà la photo du jour"):
         pick(campaign, anonymous, DAY + dt.timedelta(days=2))
 
 
@@ -92,3 +93,14 @@ def test_it_lays_out_past_and_planned_picks(campaign):
     with scope(organization=campaign.organization):
         calendar = pick_calendar(campaign, DAY, 7)
     assert [d for d, p in calendar if p] == [DAY + dt.timedelta(days=2)] and len(calendar) == 7
+
+
+def test_its_refusals_name_the_day_in_the_readers_language(campaign):
+    first, second = granted(campaign, author="marie.b"), granted(campaign, author="marie.b")
+    pick(campaign, first, DAY)
+    with translation.override("fr"), pytest.raises(CampaignError) as refused:
+        pick(campaign, second, DAY + dt.timedelta(days=1))
+    assert "30 novembre 2026" in str(refused.value) and "2026-11-30" not in str(refused.value)
+    with translation.override("fr"), pytest.raises(CampaignError) as refused:
+        pick(campaign, granted(campaign), DAY)
+    assert str(refused.value).startswith("Le 30 novembre 2026 a déjà sa photo du jour")
